@@ -1,0 +1,79 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OtpClients.Http;
+
+/// <summary>Reads a JSON string, number or boolean as a string: providers send ids both ways. Any other token is a <see cref="JsonException"/>.</summary>
+internal sealed class FlexibleStringConverter : JsonConverter<string>
+{
+    public override bool HandleNull => false;
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        _ => throw new JsonException("Expected a string or a number."),
+    };
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}
+
+/// <summary>Reads a JSON number or a numeric string as a 64-bit integer (a fractional number is truncated). Any other token is a <see cref="JsonException"/>.</summary>
+internal sealed class FlexibleInt64Converter : JsonConverter<long?>
+{
+    public override bool HandleNull => true;
+
+    public override long? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.Number:
+                if (reader.TryGetInt64(out var whole))
+                {
+                    return whole;
+                }
+
+                if (reader.TryGetDouble(out var real) && double.IsFinite(real) && real is >= long.MinValue and <= long.MaxValue)
+                {
+                    return (long)real;
+                }
+
+                throw new JsonException("The number is out of range.");
+            case JsonTokenType.String:
+                var span = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
+                if (Utf8Parser.TryParse(span, out long parsed, out var consumed) && consumed == span.Length)
+                {
+                    return parsed;
+                }
+
+                if (double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsedReal)
+                    && double.IsFinite(parsedReal) && parsedReal is >= long.MinValue and <= long.MaxValue)
+                {
+                    return (long)parsedReal;
+                }
+
+                throw new JsonException("Expected a number.");
+            default:
+                throw new JsonException("Expected a number.");
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumberValue(v);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+}

@@ -1,0 +1,280 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace OtpClients.Http;
+
+/// <summary>
+/// Sends one request to a provider and turns whatever happens into an <see cref="ApiResponse{TContent, TError}"/>:
+/// transport failures become <see cref="OtpError"/>s, the body is read with a size cap and parsed tolerantly.
+/// Only the caller's cancellation escapes, as <see cref="OperationCanceledException"/>.
+/// </summary>
+internal static class ProviderTransport
+{
+    private const int InitialBufferSize = 4096;
+
+    public static async Task<ApiResponse<TContent, TError>> SendAsync<TContent, TError>(
+        HttpClient client,
+        HttpRequestMessage request,
+        OtpOperation operation,
+        JsonTypeInfo<TContent> contentInfo,
+        JsonTypeInfo<TError>? errorInfo,
+        int maxResponseBytes,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+        where TContent : class
+        where TError : class
+    {
+        request.Options.Set(OtpOperation.Key, operation);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
+        {
+            return new ApiResponse<TContent, TError> { TransportError = error };
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            var retryAfter = GetRetryAfter(response.Headers.RetryAfter, timeProvider);
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            var length = response.Content.Headers.ContentLength;
+            if (length > maxResponseBytes)
+            {
+                return TooLarge<TContent, TError>(operation, status, maxResponseBytes);
+            }
+
+            byte[]? buffer = null;
+            try
+            {
+                int count;
+                try
+                {
+                    (buffer, count) = await ReadCappedAsync(response.Content, length, maxResponseBytes, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
+                {
+                    return new ApiResponse<TContent, TError> { TransportError = error with { HttpStatusCode = status } };
+                }
+
+                if (count > maxResponseBytes)
+                {
+                    return TooLarge<TContent, TError>(operation, status, maxResponseBytes);
+                }
+
+                var body = TrimBody(buffer.AsSpan(0, count));
+                var isEmpty = body.IsEmpty;
+                TContent? content = null;
+                TError? errorContent = null;
+                if (!isEmpty)
+                {
+                    if (status is >= 200 and <= 299)
+                    {
+                        content = TryDeserialize(body, contentInfo);
+                    }
+                    else if (errorInfo is not null)
+                    {
+                        errorContent = TryDeserialize(body, errorInfo);
+                    }
+                }
+
+                return new ApiResponse<TContent, TError>
+                {
+                    StatusCode = status,
+                    Content = content,
+                    ErrorContent = errorContent,
+                    IsBodyEmpty = isEmpty,
+                    RetryAfter = retryAfter,
+                    MediaType = mediaType,
+                };
+            }
+            finally
+            {
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+    }
+
+    /// <summary>Parses JSON, returning <see langword="null"/> for anything that is not the expected shape.</summary>
+    public static T? TryDeserialize<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> info)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, info);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException or OverflowException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Maps a failure of the HTTP call to an error; returns <see langword="false"/> for the caller's cancellation and for bugs.</summary>
+    public static bool TryMapException(Exception exception, OtpOperation operation, CancellationToken cancellationToken, out OtpError error)
+    {
+        var accepted = operation.MayBeAcceptedOnFailure;
+        switch (exception)
+        {
+            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                error = null!;
+                return false;
+            case TimeoutRejectedException:
+            case OperationCanceledException:
+            case TimeoutException:
+                error = new OtpError(OtpErrorCode.Timeout, accepted
+                    ? $"{operation}: no answer in time; the provider may have processed the request, so it was not repeated."
+                    : $"{operation}: no answer in time.")
+                {
+                    IsTransient = true,
+                    MayHaveBeenAccepted = accepted,
+                };
+                return true;
+            case BrokenCircuitException:
+                error = new OtpError(OtpErrorCode.ProviderUnavailable, $"{operation}: the circuit breaker is open after repeated failures; the request was not sent.")
+                {
+                    IsTransient = true,
+                };
+                return true;
+            case HttpRequestException http when IsBeforeRequestWritten(http):
+                error = new OtpError(OtpErrorCode.NetworkError, $"{operation}: could not connect to the provider ({Describe(http)}); the request was not sent.")
+                {
+                    IsTransient = true,
+                };
+                return true;
+            case HttpRequestException http:
+                error = new OtpError(OtpErrorCode.NetworkError, $"{operation}: the connection failed during the exchange ({Describe(http)}).")
+                {
+                    IsTransient = true,
+                    MayHaveBeenAccepted = accepted,
+                };
+                return true;
+            case IOException or SocketException:
+                error = new OtpError(OtpErrorCode.NetworkError, $"{operation}: the connection failed while reading the answer.")
+                {
+                    IsTransient = true,
+                    MayHaveBeenAccepted = accepted,
+                };
+                return true;
+            default:
+                error = null!;
+                return false;
+        }
+    }
+
+    /// <summary>Tells whether a failed request certainly never reached the provider: name resolution, connect or TLS failed.</summary>
+    public static bool IsBeforeRequestWritten(HttpRequestException exception) => exception.HttpRequestError is
+        HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
+
+    private static string Describe(HttpRequestException exception) => exception.HttpRequestError switch
+    {
+        HttpRequestError.NameResolutionError => "name resolution failed",
+        HttpRequestError.ConnectionError => "connection refused or unreachable",
+        HttpRequestError.SecureConnectionError => "TLS handshake failed",
+        HttpRequestError.ProxyTunnelError => "proxy tunnel failed",
+        HttpRequestError.ResponseEnded => "the answer ended early",
+        HttpRequestError.InvalidResponse => "the answer was not valid HTTP",
+        HttpRequestError.HttpProtocolError => "HTTP protocol error",
+        _ => "transport error",
+    };
+
+    private static ApiResponse<TContent, TError> TooLarge<TContent, TError>(OtpOperation operation, int status, int max)
+        where TContent : class
+        where TError : class =>
+        new()
+        {
+            TransportError = new OtpError(OtpErrorCode.UnexpectedResponse, $"{operation}: the answer is larger than {max} bytes ({nameof(OtpProviderOptions.MaxResponseBytes)}) and was not read.")
+            {
+                HttpStatusCode = status,
+                MayHaveBeenAccepted = operation.MayBeAcceptedOnFailure && status is (>= 200 and <= 299) or >= 500,
+            },
+        };
+
+    private static async Task<(byte[] Buffer, int Count)> ReadCappedAsync(HttpContent content, long? length, int max, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var initial = length is { } l ? (int)Math.Min(l + 1, max + 1L) : InitialBufferSize;
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 16));
+            var count = 0;
+            try
+            {
+                while (true)
+                {
+                    if (count == buffer.Length)
+                    {
+                        if (count > max)
+                        {
+                            return (buffer, count);
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, max + 1L));
+                        buffer.AsSpan(0, count).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return (buffer, count);
+                    }
+
+                    count += read;
+                    if (count > max)
+                    {
+                        return (buffer, count);
+                    }
+                }
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> TrimBody(ReadOnlySpan<byte> body)
+    {
+        ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
+        if (body.StartsWith(bom))
+        {
+            body = body[bom.Length..];
+        }
+
+        return body.Trim(" \t\r\n"u8);
+    }
+
+    /// <summary>Reads <c>Retry-After</c> as a delay, whether it came as seconds or as a date.</summary>
+    public static TimeSpan? GetRetryAfter(RetryConditionHeaderValue? header, TimeProvider timeProvider)
+    {
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - timeProvider.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    /// <summary>Creates the value of a Basic <c>Authorization</c> header.</summary>
+    public static AuthenticationHeaderValue Basic(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+}

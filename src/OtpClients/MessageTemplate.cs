@@ -1,0 +1,151 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+namespace OtpClients;
+
+/// <summary>
+/// The text of an OTP message, with the provider-neutral placeholder <c>{code}</c> where the code goes, and
+/// its rendering in each provider's own syntax.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A template must contain <c>{code}</c> (lower case, no spaces) at least once, must not be white space only,
+/// must not hold control characters other than line breaks and tabs, and must be at most
+/// <see cref="MaxLength"/> characters. A provider's own placeholder (<c>{0}</c>, <c>${verify_code}</c>,
+/// <c>##code##</c>) is refused with a message saying to write <c>{code}</c>: the SDK converts it.
+/// </para>
+/// <para>
+/// Renderings: iP1 formats with .NET composite formatting, so <c>{code}</c> becomes <c>{0}</c> and every other
+/// brace is doubled; AMM takes <c>${verify_code}</c>; 99digital takes <c>##code##</c>.
+/// </para>
+/// </remarks>
+public sealed class MessageTemplate
+{
+    /// <summary>The neutral placeholder for the code.</summary>
+    public const string CodePlaceholder = "{code}";
+
+    /// <summary>The longest template accepted, in characters.</summary>
+    public const int MaxLength = 1000;
+
+    private const string Ip1Placeholder = "{0}";
+    private const string AmmPlaceholder = "${verify_code}";
+    private const string NinetyNineDigitalPlaceholder = "##code##";
+
+    private MessageTemplate(string template) => Template = template;
+
+    /// <summary>Gets the template as written, with <c>{code}</c>.</summary>
+    public string Template { get; }
+
+    /// <summary>Parses a template.</summary>
+    /// <param name="template">The text with <c>{code}</c>.</param>
+    /// <returns>The template.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="template"/> is <see langword="null"/>.</exception>
+    /// <exception cref="FormatException">The template is not valid; the message says why.</exception>
+    public static MessageTemplate Parse(string template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return TryParse(template, out var result, out var error) ? result : throw new FormatException(error);
+    }
+
+    /// <summary>Tries to parse a template and says why it is not valid.</summary>
+    /// <param name="template">The text with <c>{code}</c>.</param>
+    /// <param name="result">The template, on success.</param>
+    /// <param name="error">On failure, a message naming the problem.</param>
+    /// <returns><see langword="true"/> when the template is valid.</returns>
+    public static bool TryParse(
+        [NotNullWhen(true)] string? template,
+        [NotNullWhen(true)] out MessageTemplate? result,
+        [NotNullWhen(false)] out string? error)
+    {
+        result = null;
+        if (string.IsNullOrWhiteSpace(template))
+        {
+            error = "The message template is empty; write the text with the {code} placeholder, e.g. \"Your code is {code}\".";
+            return false;
+        }
+
+        if (template.Length > MaxLength)
+        {
+            error = $"The message template is too long: more than {MaxLength} characters.";
+            return false;
+        }
+
+        foreach (var c in template)
+        {
+            if (char.IsControl(c) && c is not ('\n' or '\r' or '\t'))
+            {
+                error = "The message template contains control characters (only line breaks and tabs are allowed).";
+                return false;
+            }
+        }
+
+        foreach (var native in (ReadOnlySpan<string>)[AmmPlaceholder, NinetyNineDigitalPlaceholder, Ip1Placeholder])
+        {
+            if (template.Contains(native, StringComparison.Ordinal))
+            {
+                error = $"The message template uses the provider placeholder '{native}'; write {CodePlaceholder} instead: the SDK converts it for each provider.";
+                return false;
+            }
+        }
+
+        if (!template.Contains(CodePlaceholder, StringComparison.Ordinal))
+        {
+            error = $"The message template must contain the {CodePlaceholder} placeholder (lower case), e.g. \"Your code is {CodePlaceholder}\".";
+            return false;
+        }
+
+        result = new MessageTemplate(template);
+        error = null;
+        return true;
+    }
+
+    /// <summary>Renders the template for iP1's <c>MessageFormat</c>: <c>{code}</c> becomes <c>{0}</c>, every other brace is doubled.</summary>
+    /// <returns>The iP1 message format.</returns>
+    public string ToIp1Format()
+    {
+        var builder = new StringBuilder(Template.Length + 8);
+        var text = Template.AsSpan();
+        while (!text.IsEmpty)
+        {
+            if (text.StartsWith(CodePlaceholder, StringComparison.Ordinal))
+            {
+                builder.Append(Ip1Placeholder);
+                text = text[CodePlaceholder.Length..];
+                continue;
+            }
+
+            var c = text[0];
+            builder.Append(c);
+            if (c is '{' or '}')
+            {
+                builder.Append(c);
+            }
+
+            text = text[1..];
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Renders the template for AMM's <c>text</c>: <c>{code}</c> becomes <c>${verify_code}</c>.</summary>
+    /// <returns>The AMM text.</returns>
+    public string ToAmmText() => Template.Replace(CodePlaceholder, AmmPlaceholder, StringComparison.Ordinal);
+
+    /// <summary>Renders the template for 99digital's <c>message</c>: <c>{code}</c> becomes <c>##code##</c>.</summary>
+    /// <returns>The 99digital message.</returns>
+    public string ToNinetyNineDigitalMessage() => Template.Replace(CodePlaceholder, NinetyNineDigitalPlaceholder, StringComparison.Ordinal);
+
+    /// <summary>Renders the message a user receives: <c>{code}</c> replaced by <paramref name="code"/>.</summary>
+    /// <param name="code">The code.</param>
+    /// <returns>The message text.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="code"/> is <see langword="null"/>.</exception>
+    public string Render(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        return Template.Replace(CodePlaceholder, code, StringComparison.Ordinal);
+    }
+
+    /// <summary>Returns the template as written.</summary>
+    /// <returns>The template.</returns>
+    public override string ToString() => Template;
+}

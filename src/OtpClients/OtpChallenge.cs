@@ -1,0 +1,30 @@
+using System.Text;
+
+namespace OtpClients;
+
+/// <summary>
+/// What a successful send returns and a verify needs: which provider sent the code, its identifier for the
+/// code, and the recipient. Store it (it round-trips through System.Text.Json) between send and verify.
+/// </summary>
+/// <param name="ProviderName">The provider that sent the code (<see cref="IOtpClient.ProviderName"/>); verify goes to that provider only.</param>
+/// <param name="Id">The provider's identifier: the iP1 authentication <c>ID</c>, the AMM <c>verify_id</c>, the 99digital <c>unique</c>.</param>
+/// <param name="PhoneNumber">The recipient in E.164 form (<c>+393481234567</c>).</param>
+/// <remarks>
+/// The challenge holds no code and no secret. It does hold the full phone number; <see cref="ToString"/> masks it.
+/// Keep challenges server side: a client that can edit one can point a verify at another number (iP1 and
+/// 99digital verify by phone and code).
+/// </remarks>
+public sealed record OtpChallenge(string ProviderName, string Id, string PhoneNumber)
+{
+    /// <summary>Gets when the code stops being valid, when the provider told or documents it; otherwise <see langword="null"/>.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("ProviderName = ").Append(ProviderName);
+        builder.Append(", Id = ").Append(Id);
+        builder.Append(", PhoneNumber = ").Append(OtpClients.PhoneNumber.Mask(PhoneNumber));
+        builder.Append(", ExpiresAt = ").Append(ExpiresAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        return true;
+    }
+}

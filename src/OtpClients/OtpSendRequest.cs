@@ -1,0 +1,45 @@
+using System.Text;
+
+namespace OtpClients;
+
+/// <summary>A request to send a one-time password by SMS.</summary>
+/// <param name="PhoneNumber">
+/// The recipient in international form: E.164 (<c>+393481234567</c>), or with a <c>00</c> prefix; spaces,
+/// dashes, dots and parentheses are accepted (see <see cref="OtpClients.PhoneNumber.Parse(string)"/>).
+/// </param>
+/// <remarks>
+/// Every optional setting left <see langword="null"/> takes the provider options' default, then the provider's
+/// own default. A setting the provider cannot honour is never dropped silently: the send fails with
+/// <see cref="OtpErrorCode.NotSupported"/> or <see cref="OtpErrorCode.InvalidRequest"/> naming it, before any
+/// HTTP call. <see cref="ToString"/> masks the phone number.
+/// </remarks>
+public sealed record OtpSendRequest(string PhoneNumber)
+{
+    /// <summary>
+    /// Gets the sender shown to the recipient (iP1 <c>From</c>, AMM <c>from</c>, 99digital <c>from</c>): an
+    /// alphanumeric name of at most 11 characters or an approved phone number.
+    /// </summary>
+    public string? Sender { get; init; }
+
+    /// <summary>
+    /// Gets the message text, with the neutral placeholder <c>{code}</c> where the code goes
+    /// (for example <c>"Your Contoso code is {code}"</c>). See <see cref="OtpClients.MessageTemplate"/>.
+    /// </summary>
+    public string? MessageTemplate { get; init; }
+
+    /// <summary>Gets the number of characters of the code. iP1: 3..25; AMM: 4..6; 99digital: fixed (must stay <see langword="null"/>).</summary>
+    public int? CodeLength { get; init; }
+
+    /// <summary>Gets how long the code stays valid. iP1: 1 s..24 h; AMM: 10 s or more; 99digital: fixed at 10 minutes.</summary>
+    public TimeSpan? TimeToLive { get; init; }
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("PhoneNumber = ").Append(OtpClients.PhoneNumber.Mask(PhoneNumber));
+        builder.Append(", Sender = ").Append(Sender);
+        builder.Append(", MessageTemplate = ").Append(MessageTemplate);
+        builder.Append(", CodeLength = ").Append(CodeLength);
+        builder.Append(", TimeToLive = ").Append(TimeToLive);
+        return true;
+    }
+}
