@@ -158,7 +158,7 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
             }
             else
             {
-                error = "The phone number has no country code: start it with '+' or '00' (for example +393481234567).";
+                error = "The phone number has no country code: start it with '+' or '00' (for example +44 20 7946 0958).";
                 return false;
             }
         }
