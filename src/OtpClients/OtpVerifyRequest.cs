@@ -4,7 +4,11 @@ namespace OtpClients;
 
 /// <summary>A request to check the code a user typed.</summary>
 /// <param name="Challenge">The challenge returned by <see cref="IOtpClient.SendAsync"/>.</param>
-/// <param name="Code">The code the user typed. Leading and trailing white space is ignored. Never printed by <see cref="ToString"/>.</param>
+/// <param name="Code">
+/// The code the user typed. White space and dashes are ignored and decimal digits of any script are read as ASCII
+/// digits; a value that cannot be a code (empty, over 32 characters, other symbols) is answered
+/// <see cref="OtpVerificationStatus.InvalidCode"/> without asking the provider. Never printed by <see cref="ToString"/>.
+/// </param>
 public sealed record OtpVerifyRequest(OtpChallenge Challenge, string Code)
 {
     /// <summary>Gets the end user's IP address, passed to providers that use it against abuse (AMM <c>ip_address</c>); ignored by the others.</summary>

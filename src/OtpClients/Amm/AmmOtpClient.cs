@@ -1,0 +1,320 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OtpClients.Http;
+
+namespace OtpClients.Amm;
+
+/// <summary>
+/// The AMM client (SMS OTP v2): sends codes with <c>verify/send</c>, checks them with <c>verify/check</c>, and
+/// adds <see cref="CancelAsync(OtpChallenge, CancellationToken)"/> (<c>verify/command</c>) and
+/// <see cref="SearchAsync(OtpChallenge, CancellationToken)"/> (<c>verify/search</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Checked before any HTTP call: the phone number (sent as MSISDN digits, <c>393481234567</c>), the template
+/// (<c>{code}</c> becomes <c>${verify_code}</c>), the sender (a phone number or up to 11 letters and digits),
+/// <see cref="OtpSendRequest.CodeLength"/> 4..6 and <see cref="OtpSendRequest.TimeToLive"/> whole seconds, at least 10.
+/// The challenge id is AMM's <c>verify_id</c>; verify is keyed by it.
+/// </para>
+/// <para>
+/// A check answer arrives either as HTTP 200 with <c>verify_status</c> or as HTTP 400 with the same value in
+/// <c>errorMsg</c>; both map the same way. A status AMM does not document is never taken as verified: it
+/// maps to <see cref="OtpVerificationStatus.Failed"/> with <see cref="OtpErrorCode.UnexpectedResponse"/>.
+/// </para>
+/// <para>
+/// Create it with <c>services.AddOtpClient(otp =&gt; otp.UseAmm(…))</c>, which adds resilience and telemetry, or
+/// directly over an <see cref="HttpClient"/> you own.
+/// </para>
+/// </remarks>
+public sealed class AmmOtpClient : IOtpClient
+{
+    private const string CancelCommand = "DELETE";
+
+    private readonly AmmApi api;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly MessageTemplate defaultTemplate;
+    private readonly string? defaultSender;
+    private readonly string? appId;
+    private readonly AmmEncoding? encoding;
+    private readonly int? defaultCodeLength;
+    private readonly int? maxRetry;
+    private readonly TimeSpan? defaultTimeToLive;
+    private readonly bool sandbox;
+
+    /// <summary>Creates an AMM client over an <see cref="HttpClient"/>.</summary>
+    /// <param name="httpClient">The client to send with. Its <see cref="HttpClient.BaseAddress"/> is not used: requests go to <see cref="OtpProviderOptions.BaseAddress"/>.</param>
+    /// <param name="options">The settings; validated now.</param>
+    /// <param name="timeProvider">The clock for expiry times. Defaults to <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">The logger. Defaults to none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> are invalid; the message names each setting.</exception>
+    public AmmOtpClient(HttpClient httpClient, AmmOptions options, TimeProvider? timeProvider = null, ILogger<AmmOtpClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        options.EnsureValid(nameof(options));
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        this.logger = logger ?? (ILogger)NullLogger.Instance;
+        api = new AmmApi(httpClient, options, this.timeProvider);
+        defaultTemplate = MessageTemplate.Parse(options.MessageTemplate);
+        defaultSender = options.Sender;
+        appId = options.AppId;
+        encoding = options.Encoding;
+        defaultCodeLength = options.CodeLength;
+        maxRetry = options.MaxRetry;
+        defaultTimeToLive = options.TimeToLive;
+        sandbox = options.Sandbox;
+    }
+
+    /// <inheritdoc />
+    public string ProviderName => OtpProviderNames.Amm;
+
+    /// <inheritdoc />
+    public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Prepare(request, out var phone, out var form, out var timeToLive) is { } invalid)
+        {
+            return OtpSendResult.Failure(invalid);
+        }
+
+        var response = await api.SendAsync(form, cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpSendResult.Failure(transport);
+        }
+
+        if (response.IsSuccessStatusCode && response.Content is { VerifyId: { Length: > 0 } verifyId } && IsWellFormedId(verifyId))
+        {
+            return OtpSendResult.Success(new OtpChallenge(ProviderName, verifyId, phone.E164)
+            {
+                ExpiresAt = timeProvider.GetUtcNow() + timeToLive,
+            });
+        }
+
+        var errorMsg = response.Content?.ErrorMsg ?? response.ErrorContent?.ErrorMsg;
+        if (response.IsSuccessStatusCode && errorMsg is null)
+        {
+            return OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.SendOperation, "the answer has no verify_id"));
+        }
+
+        return OtpSendResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SendOperation, response.RetryAfter));
+    }
+
+    /// <inheritdoc />
+    public async Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    {
+        if (RequestChecks.CheckCode(request, out var code) is { } rejected)
+        {
+            return rejected;
+        }
+
+        if ((RequestChecks.CheckChallenge(request.Challenge, ProviderName, out _) ?? RequestChecks.CheckIpAddress(request.ClientIpAddress)) is { } invalid)
+        {
+            return OtpVerifyResult.Failure(invalid);
+        }
+
+        var response = await api.CheckAsync(request.Challenge.Id, code, request.ClientIpAddress, cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpVerifyResult.Failure(transport);
+        }
+
+        var status = response.IsSuccessStatusCode ? response.Content?.VerifyStatus ?? response.Content?.ErrorMsg : response.ErrorContent?.ErrorMsg;
+        if (status is null)
+        {
+            return OtpVerifyResult.Failure(response.IsSuccessStatusCode
+                ? HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CheckOperation, "the answer has no verify_status")
+                : AmmErrors.FromAnswer(response.StatusCode, null, AmmApi.CheckOperation, response.RetryAfter));
+        }
+
+        // Only the documented success form, exactly, is taken as verified (fail closed).
+        if (AmmErrors.ByVerifyStatus.TryGetValue(status, out var mapped) && (mapped != OtpVerificationStatus.Verified || response.IsSuccessStatusCode))
+        {
+            return mapped == OtpVerificationStatus.Verified ? OtpVerifyResult.Verified(status) : OtpVerifyResult.Rejected(mapped, status);
+        }
+
+        var raw = Diagnostics.Redactor.Clean(status, [code]);
+        if (response.IsSuccessStatusCode && response.Content?.VerifyStatus is not null)
+        {
+            return OtpVerifyResult.Failure(
+                new OtpError(OtpErrorCode.UnexpectedResponse, $"{AmmApi.CheckOperation}: AMM answered an undocumented verify_status; it is not taken as verified (HTTP {response.StatusCode}).")
+                {
+                    ProviderCode = raw,
+                    HttpStatusCode = response.StatusCode,
+                    MayHaveBeenAccepted = true,
+                },
+                raw);
+        }
+
+        return OtpVerifyResult.Failure(AmmErrors.FromAnswer(response.StatusCode, status, AmmApi.CheckOperation, response.RetryAfter), raw);
+    }
+
+    /// <summary>Cancels a code that was not used yet (<c>verify/command</c> with <c>command=DELETE</c>); its code can no longer be verified.</summary>
+    /// <param name="challenge">The challenge returned by <see cref="SendAsync"/>.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>Success, or the error: <see cref="OtpErrorCode.NotFound"/> for an unknown id, <see cref="OtpErrorCode.InvalidRequest"/> (<c>BAD STATUS</c>) for a code already used, expired or cancelled.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="challenge"/> is <see langword="null"/>.</exception>
+    public Task<OtpCancelResult> CancelAsync(OtpChallenge challenge, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        return RequestChecks.CheckChallenge(challenge, ProviderName, out _) is { } invalid
+            ? Task.FromResult(OtpCancelResult.Failure(invalid))
+            : CancelAsync(challenge.Id, cancellationToken);
+    }
+
+    /// <summary>Cancels a code by its AMM <c>verify_id</c>.</summary>
+    /// <param name="verifyId">The <c>verify_id</c> (<see cref="OtpChallenge.Id"/>).</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>Success, or the error.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="verifyId"/> is <see langword="null"/>.</exception>
+    public async Task<OtpCancelResult> CancelAsync(string verifyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verifyId);
+        if (!IsWellFormedId(verifyId))
+        {
+            return OtpCancelResult.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space)."));
+        }
+
+        var response = await api.CommandAsync(verifyId, CancelCommand, cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpCancelResult.Failure(transport);
+        }
+
+        if (response.IsSuccessStatusCode && response.Content is { ErrorMsg: null } content)
+        {
+            return string.Equals(content.Command?.Trim(), CancelCommand, StringComparison.OrdinalIgnoreCase)
+                ? OtpCancelResult.Success()
+                : OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CommandOperation, "the answer does not confirm the DELETE command"));
+        }
+
+        var errorMsg = response.Content?.ErrorMsg ?? response.ErrorContent?.ErrorMsg;
+        if (response.IsSuccessStatusCode && errorMsg is null)
+        {
+            return OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CommandOperation, "the answer could not be read"));
+        }
+
+        return OtpCancelResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.CommandOperation, response.RetryAfter));
+    }
+
+    /// <summary>Reads the history of a code (<c>verify/search</c>): its status, dates and checks. A pure read, retried when it fails.</summary>
+    /// <param name="challenge">The challenge returned by <see cref="SendAsync"/>.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>The history, or the error.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="challenge"/> is <see langword="null"/>.</exception>
+    public Task<AmmSearchResult> SearchAsync(OtpChallenge challenge, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        return RequestChecks.CheckChallenge(challenge, ProviderName, out _) is { } invalid
+            ? Task.FromResult(AmmSearchResult.Failure(invalid))
+            : SearchAsync(challenge.Id, cancellationToken);
+    }
+
+    /// <summary>Reads the history of a code by its AMM <c>verify_id</c>.</summary>
+    /// <param name="verifyId">The <c>verify_id</c> (<see cref="OtpChallenge.Id"/>).</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>The history, or the error.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="verifyId"/> is <see langword="null"/>.</exception>
+    public async Task<AmmSearchResult> SearchAsync(string verifyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verifyId);
+        if (!IsWellFormedId(verifyId))
+        {
+            return AmmSearchResult.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space)."));
+        }
+
+        var response = await api.SearchAsync(verifyId, cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return AmmSearchResult.Failure(transport);
+        }
+
+        if (response.IsSuccessStatusCode && response.Content is { ErrorMsg: null } content)
+        {
+            return AmmSearchResult.Success(new AmmVerification
+            {
+                VerifyId = content.VerifyId ?? verifyId,
+                Status = content.VerifyStatus,
+                To = content.To,
+                From = content.From,
+                SmsId = content.IdSms,
+                SandboxCode = content.Codice,
+                SubmittedAt = FromUnixMilliseconds(content.DateSubmit),
+                ValidUntil = FromUnixMilliseconds(content.ValidUntil),
+                Checks = content.Checks?.Where(c => c is not null).Select(c => new AmmVerificationCheck
+                {
+                    Date = FromUnixMilliseconds(c!.Date),
+                    Code = c.VerifyCode,
+                    Status = c.VerifyStatus,
+                    IpAddress = c.IpAddress,
+                }).ToArray() ?? [],
+            });
+        }
+
+        var errorMsg = response.Content?.ErrorMsg ?? response.ErrorContent?.ErrorMsg;
+        if (response.IsSuccessStatusCode && errorMsg is null)
+        {
+            return AmmSearchResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.SearchOperation, "the answer could not be read"));
+        }
+
+        return AmmSearchResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SearchOperation, response.RetryAfter));
+    }
+
+    private OtpError? Prepare(OtpSendRequest request, out PhoneNumber phone, out AmmSendForm form, out TimeSpan timeToLive)
+    {
+        form = null!;
+        timeToLive = default;
+        if (RequestChecks.ParsePhone(request.PhoneNumber, out var parsed) is { } phoneError)
+        {
+            phone = null!;
+            return phoneError;
+        }
+
+        phone = parsed!;
+        var template = defaultTemplate;
+        if (request.MessageTemplate is not null && RequestChecks.ParseTemplate(request.MessageTemplate, out template) is { } templateError)
+        {
+            return templateError;
+        }
+
+        string? from = null;
+        if ((request.Sender ?? defaultSender) is { } sender && Senders.Check(sender, ProviderName, out from, out _) is { } senderError)
+        {
+            return senderError;
+        }
+
+        var codeLength = request.CodeLength ?? defaultCodeLength;
+        if (RequestChecks.CheckCodeLength(codeLength, 4, 6, ProviderName) is { } lengthError)
+        {
+            return lengthError;
+        }
+
+        if (RequestChecks.CheckTimeToLive(request.TimeToLive ?? defaultTimeToLive, TimeSpan.FromSeconds(10), TimeSpan.MaxValue, ProviderName, out var ttlSeconds) is { } ttlError)
+        {
+            return ttlError;
+        }
+
+        timeToLive = ttlSeconds is { } s ? TimeSpan.FromSeconds(s) : AmmOptions.ProviderDefaultTimeToLive;
+        form = new AmmSendForm(phone.Digits, template!.ToAmmText())
+        {
+            From = from,
+            Sandbox = sandbox,
+            AppId = appId,
+            Encoding = encoding,
+            CodeLength = codeLength,
+            MaxRetry = maxRetry,
+            TtlSeconds = ttlSeconds,
+        };
+        return null;
+    }
+
+    private static bool IsWellFormedId(string id) =>
+        id.Length is > 0 and <= RequestChecks.MaxChallengeIdLength && !id.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
+
+    private static DateTimeOffset? FromUnixMilliseconds(long? milliseconds) =>
+        milliseconds is { } ms && ms >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
+}
