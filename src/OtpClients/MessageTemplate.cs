@@ -127,6 +127,36 @@ public sealed class MessageTemplate
         return builder.ToString();
     }
 
+    /// <summary>
+    /// Converts an iP1 <c>MessageFormat</c> back to a neutral template: <c>{0}</c> becomes <c>{code}</c>, doubled braces
+    /// become single. Anything else is kept as written.
+    /// </summary>
+    internal static string FromIp1Format(string format)
+    {
+        var builder = new StringBuilder(format.Length + 8);
+        var text = format.AsSpan();
+        while (!text.IsEmpty)
+        {
+            if (text.StartsWith(Ip1Placeholder, StringComparison.Ordinal))
+            {
+                builder.Append(CodePlaceholder);
+                text = text[Ip1Placeholder.Length..];
+            }
+            else if (text.StartsWith("{{", StringComparison.Ordinal) || text.StartsWith("}}", StringComparison.Ordinal))
+            {
+                builder.Append(text[0]);
+                text = text[2..];
+            }
+            else
+            {
+                builder.Append(text[0]);
+                text = text[1..];
+            }
+        }
+
+        return builder.ToString();
+    }
+
     /// <summary>Renders the template for AMM's <c>text</c>: <c>{code}</c> becomes <c>${verify_code}</c>.</summary>
     /// <returns>The AMM text.</returns>
     public string ToAmmText() => Template.Replace(CodePlaceholder, AmmPlaceholder, StringComparison.Ordinal);

@@ -129,8 +129,8 @@ public sealed class AmmOtpClient : IOtpClient
                 : AmmErrors.FromAnswer(response.StatusCode, null, AmmApi.CheckOperation, response.RetryAfter));
         }
 
-        // Only the documented success form, exactly, is taken as verified (fail closed).
-        if (AmmErrors.ByVerifyStatus.TryGetValue(status, out var mapped) && (mapped != OtpVerificationStatus.Verified || response.IsSuccessStatusCode))
+        // Only the documented success form, exactly (HTTP 200 with verify_status VERIFIED), is taken as verified: fail closed.
+        if (AmmErrors.ByVerifyStatus.TryGetValue(status, out var mapped) && (mapped != OtpVerificationStatus.Verified || response.StatusCode == 200 && response.Content?.VerifyStatus == status))
         {
             return mapped == OtpVerificationStatus.Verified ? OtpVerifyResult.Verified(status) : OtpVerifyResult.Rejected(mapped, status);
         }
@@ -204,11 +204,11 @@ public sealed class AmmOtpClient : IOtpClient
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The history, or the error.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="challenge"/> is <see langword="null"/>.</exception>
-    public Task<AmmSearchResult> SearchAsync(OtpChallenge challenge, CancellationToken cancellationToken = default)
+    public Task<OtpResult<AmmVerification>> SearchAsync(OtpChallenge challenge, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         return RequestChecks.CheckChallenge(challenge, ProviderName, out _) is { } invalid
-            ? Task.FromResult(AmmSearchResult.Failure(invalid))
+            ? Task.FromResult(OtpResult<AmmVerification>.Failure(invalid))
             : SearchAsync(challenge.Id, cancellationToken);
     }
 
@@ -217,23 +217,23 @@ public sealed class AmmOtpClient : IOtpClient
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The history, or the error.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="verifyId"/> is <see langword="null"/>.</exception>
-    public async Task<AmmSearchResult> SearchAsync(string verifyId, CancellationToken cancellationToken = default)
+    public async Task<OtpResult<AmmVerification>> SearchAsync(string verifyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verifyId);
         if (!IsWellFormedId(verifyId))
         {
-            return AmmSearchResult.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space)."));
+            return OtpResult<AmmVerification>.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space)."));
         }
 
         var response = await api.SearchAsync(verifyId, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return AmmSearchResult.Failure(transport);
+            return OtpResult<AmmVerification>.Failure(transport);
         }
 
         if (response.IsSuccessStatusCode && response.Content is { ErrorMsg: null } content)
         {
-            return AmmSearchResult.Success(new AmmVerification
+            return OtpResult<AmmVerification>.Success(new AmmVerification
             {
                 VerifyId = content.VerifyId ?? verifyId,
                 Status = content.VerifyStatus,
@@ -256,10 +256,10 @@ public sealed class AmmOtpClient : IOtpClient
         var errorMsg = response.Content?.ErrorMsg ?? response.ErrorContent?.ErrorMsg;
         if (response.IsSuccessStatusCode && errorMsg is null)
         {
-            return AmmSearchResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.SearchOperation, "the answer could not be read"));
+            return OtpResult<AmmVerification>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.SearchOperation, "the answer could not be read"));
         }
 
-        return AmmSearchResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SearchOperation, response.RetryAfter));
+        return OtpResult<AmmVerification>.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SearchOperation, response.RetryAfter));
     }
 
     private OtpError? Prepare(OtpSendRequest request, out PhoneNumber phone, out AmmSendForm form, out TimeSpan timeToLive)

@@ -77,3 +77,43 @@ internal sealed class FlexibleInt64Converter : JsonConverter<long?>
         }
     }
 }
+
+/// <summary>
+/// Reads a date string as a <see cref="DateTimeOffset"/>, taking a date without an offset as UTC (iP1 documents its
+/// dates as UTC/GMT and may omit the offset). A date that does not parse, or any other token, reads as <see langword="null"/>:
+/// a date never makes an otherwise good answer unreadable.
+/// </summary>
+internal sealed class FlexibleUtcDateConverter : JsonConverter<DateTimeOffset?>
+{
+    public override bool HandleNull => true;
+
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value)
+            ? value
+            : null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
+    {
+        if (value is { } v)
+        {
+            writer.WriteStringValue(v);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+}

@@ -123,7 +123,7 @@ public sealed partial class AmmOtpClientTests
         });
         AssertAmmHeaders(request);
 
-        var history = result.Verification!;
+        var history = result.Value!;
         Assert.Multiple(() =>
         {
             Assert.That(history.VerifyId, Is.EqualTo("745ab0c7d2bebd93e7e114ec973a1c997182fcbf"));
@@ -151,9 +151,9 @@ public sealed partial class AmmOtpClientTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.Verification!.SandboxCode, Is.EqualTo("918273"));
+            Assert.That(result.Value!.SandboxCode, Is.EqualTo("918273"));
             Assert.That(result.ToString(), Does.Not.Contain("918273").And.Not.Contain("3481234567"));
-            Assert.That(result.Verification.Checks[0].ToString(), Does.Not.Contain("111111"));
+            Assert.That(result.Value.Checks[0].ToString(), Does.Not.Contain("111111"));
         });
     }
 
@@ -164,9 +164,9 @@ public sealed partial class AmmOtpClientTests
         var result = await CreateClient().SearchAsync("x1");
         Assert.Multiple(() =>
         {
-            Assert.That(result.Verification!.SubmittedAt, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1480499821000)));
-            Assert.That(result.Verification.ValidUntil, Is.Null);
-            Assert.That(result.Verification.Checks, Is.Empty);
+            Assert.That(result.Value!.SubmittedAt, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1480499821000)));
+            Assert.That(result.Value.ValidUntil, Is.Null);
+            Assert.That(result.Value.Checks, Is.Empty);
         });
     }
 

@@ -52,7 +52,7 @@ public sealed partial class AmmOtpClientTests
             Assert.That(cancel.IsSuccess || cancel.Error is not null, Is.True);
 
             var search = await client.SearchAsync(VerifyId);
-            Assert.That(search.IsSuccess ? search.Verification is not null : search.Error is not null, Is.True);
+            Assert.That(search.IsSuccess ? search.Value is not null : search.Error is not null, Is.True);
         }
 
         Assert.That(stub.RequestCount, Is.EqualTo(FuzzCases * 4));

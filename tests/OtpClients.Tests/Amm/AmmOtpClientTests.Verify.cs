@@ -116,6 +116,9 @@ public sealed partial class AmmOtpClientTests
         });
     }
 
+    [TestCase(201, "{\"verify_status\": \"VERIFIED\"}")]
+    [TestCase(299, "{\"verify_status\": \"VERIFIED\"}")]
+    [TestCase(200, "{\"errorMsg\": \"VERIFIED\"}")]
     [TestCase(200, "")]
     [TestCase(200, "{}")]
     [TestCase(200, "{\"verify_status\": true}")]

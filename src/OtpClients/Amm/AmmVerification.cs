@@ -1,49 +1,6 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace OtpClients.Amm;
-
-/// <summary>The outcome of <see cref="AmmOtpClient.SearchAsync(string, CancellationToken)"/>: the history of a code, or an error.</summary>
-public sealed class AmmSearchResult
-{
-    private AmmSearchResult(AmmVerification? verification, OtpError? error)
-    {
-        Verification = verification;
-        Error = error;
-    }
-
-    /// <summary>Gets a value indicating whether the search succeeded.</summary>
-    [MemberNotNullWhen(true, nameof(Verification))]
-    [MemberNotNullWhen(false, nameof(Error))]
-    public bool IsSuccess => Verification is not null;
-
-    /// <summary>Gets the history, on success.</summary>
-    public AmmVerification? Verification { get; }
-
-    /// <summary>Gets why the search failed, on failure.</summary>
-    public OtpError? Error { get; }
-
-    /// <summary>Creates a successful result.</summary>
-    /// <param name="verification">The history.</param>
-    /// <returns>The result.</returns>
-    public static AmmSearchResult Success(AmmVerification verification)
-    {
-        ArgumentNullException.ThrowIfNull(verification);
-        return new(verification, null);
-    }
-
-    /// <summary>Creates a failed result.</summary>
-    /// <param name="error">Why the search failed.</param>
-    /// <returns>The result.</returns>
-    public static AmmSearchResult Failure(OtpError error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        return new(null, error);
-    }
-
-    /// <inheritdoc />
-    public override string ToString() => IsSuccess ? $"Success: {Verification}" : $"Failure: {Error}";
-}
 
 /// <summary>The history of one AMM code, as <c>search</c> returns it.</summary>
 /// <remarks>

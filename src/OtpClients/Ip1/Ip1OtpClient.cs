@@ -1,0 +1,409 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OtpClients.Http;
+
+namespace OtpClients.Ip1;
+
+/// <summary>
+/// The iP1 client: sends codes by creating an authentication (<c>POST /api/authentications</c>), checks them with
+/// <c>POST /api/authentications/validate</c>, and adds look-ups and the account settings.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Checked before any HTTP call: the phone number (sent as MSISDN digits, <c>46701234567</c>), the template
+/// (<c>{code}</c> becomes <c>{0}</c>, other braces are doubled because iP1 formats with .NET composite formatting),
+/// the sender, <see cref="OtpSendRequest.CodeLength"/> 3..25 and <see cref="OtpSendRequest.TimeToLive"/> whole
+/// seconds, 1 s..24 h. The challenge id is the authentication <c>ID</c>; <see cref="OtpChallenge.ExpiresAt"/> is
+/// iP1's <c>Expires</c>.
+/// </para>
+/// <para>
+/// iP1 validates by phone and code, not by ID. <c>Valid: true</c> is <see cref="OtpVerificationStatus.Verified"/>
+/// only when the authentication it names is the challenge's (a code from another SMS to the same phone is
+/// <see cref="OtpVerificationStatus.InvalidCode"/>). <c>Valid: false</c> — and, because iP1 does not document how it
+/// answers a wrong code, a 404 or a 400 that names no field — is followed by a read of the authentication to
+/// tell <see cref="OtpVerificationStatus.Expired"/> (<c>HasExpired</c>) and
+/// <see cref="OtpVerificationStatus.AlreadyUsed"/> (<c>IsUsed</c>) from <see cref="OtpVerificationStatus.InvalidCode"/>;
+/// when that read fails, the answer is <see cref="OtpVerificationStatus.InvalidCode"/>.
+/// </para>
+/// </remarks>
+public sealed class Ip1OtpClient : IOtpClient
+{
+    /// <summary>The shortest code iP1 issues.</summary>
+    public const int MinCodeLength = 3;
+
+    /// <summary>The longest code iP1 issues.</summary>
+    public const int MaxCodeLength = 25;
+
+    /// <summary>The longest time to live iP1 accepts: 24 hours.</summary>
+    public static readonly TimeSpan MaxTimeToLive = TimeSpan.FromSeconds(86400);
+
+    private const string ValidStatus = "Valid";
+    private const string InvalidStatus = "Invalid";
+
+    private readonly Ip1Api api;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly string? defaultTemplate;
+    private readonly string? defaultSender;
+    private readonly int? defaultCodeLength;
+    private readonly TimeSpan? defaultTimeToLive;
+    private readonly bool? numericOnly;
+
+    /// <summary>Creates an iP1 client over an <see cref="HttpClient"/>.</summary>
+    /// <param name="httpClient">The client to send with. Requests go to <see cref="OtpProviderOptions.BaseAddress"/>.</param>
+    /// <param name="options">The settings; validated now.</param>
+    /// <param name="timeProvider">The clock. Defaults to <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">The logger. Defaults to none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> are invalid; the message names each setting.</exception>
+    public Ip1OtpClient(HttpClient httpClient, Ip1Options options, TimeProvider? timeProvider = null, ILogger<Ip1OtpClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        options.EnsureValid(nameof(options));
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        this.logger = logger ?? (ILogger)NullLogger.Instance;
+        api = new Ip1Api(httpClient, options, this.timeProvider);
+        defaultTemplate = options.MessageTemplate is null ? null : MessageTemplate.Parse(options.MessageTemplate).ToIp1Format();
+        defaultSender = options.Sender;
+        defaultCodeLength = options.CodeLength;
+        defaultTimeToLive = options.TimeToLive;
+        numericOnly = options.NumericOnly;
+    }
+
+    /// <inheritdoc />
+    public string ProviderName => OtpProviderNames.Ip1;
+
+    /// <inheritdoc />
+    public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Prepare(request, out var phone, out var body, out var timeToLive) is { } invalid)
+        {
+            return OtpSendResult.Failure(invalid);
+        }
+
+        var response = await api.CreateAsync(body, cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpSendResult.Failure(transport);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response.Content is { Id: >= 0 and var id }
+                ? OtpSendResult.Success(new OtpChallenge(ProviderName, id.ToString(CultureInfo.InvariantCulture), phone.E164)
+                {
+                    ExpiresAt = response.Content.Expires ?? (timeToLive is { } ttl ? timeProvider.GetUtcNow() + ttl : null),
+                })
+                : OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.CreateOperation, "the answer has no authentication ID"));
+        }
+
+        return OtpSendResult.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.CreateOperation, response.RetryAfter, [phone.Digits]));
+    }
+
+    /// <inheritdoc />
+    public async Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    {
+        if (RequestChecks.CheckCode(request, out var code) is { } rejected)
+        {
+            return rejected;
+        }
+
+        if (RequestChecks.CheckChallenge(request.Challenge, ProviderName, out var phone) is { } invalidChallenge)
+        {
+            return OtpVerifyResult.Failure(invalidChallenge);
+        }
+
+        if (CheckId(request.Challenge.Id, out var id) is { } invalidId)
+        {
+            return OtpVerifyResult.Failure(invalidId);
+        }
+
+        var response = await api.ValidateAsync(new Ip1ValidateDto { Phone = phone!.Digits, Code = code }, cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpVerifyResult.Failure(transport);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            switch (response.Content?.Valid)
+            {
+                case true when response.Content.Authentication?.Id is { } validated && validated != id:
+                    // iP1 validates by phone and code: the code belongs to another authentication to the same phone.
+                    return OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, ValidStatus + " (another authentication)");
+                case true when response.StatusCode == 200:
+                    return OtpVerifyResult.Verified(ValidStatus);
+                case true:
+                    // Only the documented success form (HTTP 200 with Valid: true) verifies: fail closed.
+                    return OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ValidateOperation, "Valid: true came with an undocumented status"), ValidStatus);
+                case false:
+                    return await ClassifyRejectionAsync(id, InvalidStatus, cancellationToken).ConfigureAwait(false);
+                default:
+                    return OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ValidateOperation, "the answer has no Valid flag"));
+            }
+        }
+
+        var error = Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.ValidateOperation, response.RetryAfter, [code, phone.Digits]);
+        if (response.StatusCode == 404 || response.StatusCode == 400 && error.Code == OtpErrorCode.InvalidRequest)
+        {
+            return await ClassifyRejectionAsync(id, $"HTTP {response.StatusCode}", cancellationToken).ConfigureAwait(false);
+        }
+
+        return OtpVerifyResult.Failure(error);
+    }
+
+    /// <summary>Reads one authentication (<c>GET /api/authentications/{id}</c>). A pure read, retried when it fails.</summary>
+    /// <param name="challenge">The challenge returned by <see cref="SendAsync"/>.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>The authentication, or the error (<see cref="OtpErrorCode.NotFound"/> for an unknown ID).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="challenge"/> is <see langword="null"/>.</exception>
+    public Task<OtpResult<Ip1Authentication>> GetAuthenticationAsync(OtpChallenge challenge, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        long id = 0;
+        return (RequestChecks.CheckChallenge(challenge, ProviderName, out _) ?? CheckId(challenge.Id, out id)) is { } invalid
+            ? Task.FromResult(OtpResult<Ip1Authentication>.Failure(invalid))
+            : GetAuthenticationAsync(id, cancellationToken);
+    }
+
+    /// <summary>Reads one authentication by its ID.</summary>
+    /// <param name="id">The authentication <c>ID</c>.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>The authentication, or the error.</returns>
+    public async Task<OtpResult<Ip1Authentication>> GetAuthenticationAsync(long id, CancellationToken cancellationToken = default)
+    {
+        if (id < 0)
+        {
+            return OtpResult<Ip1Authentication>.Failure(RequestChecks.InvalidRequest("id must not be negative."));
+        }
+
+        var response = await api.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpResult<Ip1Authentication>.Failure(transport);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response.Content is { } dto && ToAuthentication(dto) is { } authentication
+                ? OtpResult<Ip1Authentication>.Success(authentication)
+                : OtpResult<Ip1Authentication>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.GetOperation, "the answer is not an authentication"));
+        }
+
+        return OtpResult<Ip1Authentication>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.GetOperation, response.RetryAfter, []));
+    }
+
+    /// <summary>Lists the account's authentications (<c>GET /api/authentications</c>). A pure read, retried when it fails.</summary>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>The authentications (entries without an ID are skipped), or the error.</returns>
+    public async Task<OtpResult<IReadOnlyList<Ip1Authentication>>> ListAuthenticationsAsync(CancellationToken cancellationToken = default)
+    {
+        var response = await api.ListAsync(cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(transport);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response.Content is { } list
+                ? OtpResult<IReadOnlyList<Ip1Authentication>>.Success(list.Select(d => d is null ? null : ToAuthentication(d)).OfType<Ip1Authentication>().ToArray())
+                : OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ListOperation, "the answer is not a list of authentications"));
+        }
+
+        return OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.ListOperation, response.RetryAfter, []));
+    }
+
+    /// <summary>Reads the account's defaults for new authentications (<c>GET /api/authentications/settings</c>).</summary>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>The settings (null = unset), or the error.</returns>
+    public async Task<OtpResult<Ip1Settings>> GetSettingsAsync(CancellationToken cancellationToken = default)
+    {
+        var response = await api.GetSettingsAsync(cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpResult<Ip1Settings>.Failure(transport);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response.Content is { } dto
+                ? OtpResult<Ip1Settings>.Success(ToSettings(dto))
+                : OtpResult<Ip1Settings>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.GetSettingsOperation, "the answer is not a settings object"));
+        }
+
+        return OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.GetSettingsOperation, response.RetryAfter, []));
+    }
+
+    /// <summary>
+    /// Replaces the account's defaults for new authentications (<c>PUT /api/authentications/settings</c>): every
+    /// property is sent, and a <see langword="null"/> one unsets that default. Checked against iP1's ranges before any HTTP call.
+    /// </summary>
+    /// <param name="settings">The new defaults.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>The settings iP1 answered, or those sent when it answered a 2xx without a body; or the error.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="settings"/> is <see langword="null"/>.</exception>
+    public async Task<OtpResult<Ip1Settings>> UpdateSettingsAsync(Ip1Settings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (CheckSettings(settings, out var dto) is { } invalid)
+        {
+            return OtpResult<Ip1Settings>.Failure(invalid);
+        }
+
+        var response = await api.UpdateSettingsAsync(dto, cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpResult<Ip1Settings>.Failure(transport);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return OtpResult<Ip1Settings>.Success(ToSettings(response.Content ?? dto));
+        }
+
+        return OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.UpdateSettingsOperation, response.RetryAfter, []));
+    }
+
+    private async Task<OtpVerifyResult> ClassifyRejectionAsync(long id, string providerStatus, CancellationToken cancellationToken)
+    {
+        var lookup = await GetAuthenticationAsync(id, cancellationToken).ConfigureAwait(false);
+        var status = lookup switch
+        {
+            { IsSuccess: true, Value.HasExpired: true } => OtpVerificationStatus.Expired,
+            { IsSuccess: true, Value.IsUsed: true } => OtpVerificationStatus.AlreadyUsed,
+            _ => OtpVerificationStatus.InvalidCode,
+        };
+        return OtpVerifyResult.Rejected(status, providerStatus);
+    }
+
+    private OtpError? Prepare(OtpSendRequest request, out PhoneNumber phone, out Ip1NewAuthenticationDto body, out TimeSpan? timeToLive)
+    {
+        body = null!;
+        timeToLive = null;
+        if (RequestChecks.ParsePhone(request.PhoneNumber, out var parsed) is { } phoneError)
+        {
+            phone = null!;
+            return phoneError;
+        }
+
+        phone = parsed!;
+        var format = defaultTemplate;
+        if (request.MessageTemplate is not null)
+        {
+            if (RequestChecks.ParseTemplate(request.MessageTemplate, out var template) is { } templateError)
+            {
+                return templateError;
+            }
+
+            format = template!.ToIp1Format();
+        }
+
+        string? from = null;
+        if ((request.Sender ?? defaultSender) is { } sender && Senders.Check(sender, ProviderName, out from, out _) is { } senderError)
+        {
+            return senderError;
+        }
+
+        var length = request.CodeLength ?? defaultCodeLength;
+        if (RequestChecks.CheckCodeLength(length, MinCodeLength, MaxCodeLength, ProviderName) is { } lengthError)
+        {
+            return lengthError;
+        }
+
+        if (RequestChecks.CheckTimeToLive(request.TimeToLive ?? defaultTimeToLive, TimeSpan.FromSeconds(1), MaxTimeToLive, ProviderName, out var seconds) is { } ttlError)
+        {
+            return ttlError;
+        }
+
+        timeToLive = seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+        body = new Ip1NewAuthenticationDto
+        {
+            Phone = phone.Digits,
+            From = from,
+            MessageFormat = format,
+            Length = length,
+            ExpirationTime = seconds,
+            NumericOnly = numericOnly,
+        };
+        return null;
+    }
+
+    private OtpError? CheckSettings(Ip1Settings settings, out Ip1SettingsDto dto)
+    {
+        dto = null!;
+        if (settings.ConcurrentLimit is < 1)
+        {
+            return RequestChecks.InvalidRequest($"{nameof(Ip1Settings)}.{nameof(Ip1Settings.ConcurrentLimit)} must be at least 1 (was {settings.ConcurrentLimit}).");
+        }
+
+        string? format = null;
+        if (settings.MessageTemplate is not null)
+        {
+            if (!MessageTemplate.TryParse(settings.MessageTemplate, out var template, out var templateError))
+            {
+                return new OtpError(OtpErrorCode.InvalidMessage, $"{nameof(Ip1Settings)}.{nameof(Ip1Settings.MessageTemplate)}: {templateError}");
+            }
+
+            format = template.ToIp1Format();
+        }
+
+        string? from = null;
+        if (settings.Sender is not null && Senders.Check(settings.Sender, ProviderName, out from, out _) is { } senderError)
+        {
+            return senderError with { Message = $"{nameof(Ip1Settings)}.{senderError.Message}" };
+        }
+
+        if (settings.CodeLength is < MinCodeLength or > MaxCodeLength)
+        {
+            return RequestChecks.InvalidRequest($"{nameof(Ip1Settings)}.{nameof(Ip1Settings.CodeLength)} must be between {MinCodeLength} and {MaxCodeLength} (was {settings.CodeLength}).");
+        }
+
+        if (RequestChecks.CheckTimeToLive(settings.TimeToLive, TimeSpan.FromSeconds(1), MaxTimeToLive, ProviderName, out var seconds) is { } ttlError)
+        {
+            return ttlError with { Message = $"{nameof(Ip1Settings)}.{ttlError.Message}" };
+        }
+
+        dto = new Ip1SettingsDto
+        {
+            ConcurrentLimit = settings.ConcurrentLimit,
+            From = from,
+            MessageFormat = format,
+            Length = settings.CodeLength,
+            ExpirationTime = seconds,
+            NumericOnly = settings.NumericOnly,
+        };
+        return null;
+    }
+
+    private static OtpError? CheckId(string id, out long value) =>
+        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out value)
+            ? null
+            : RequestChecks.InvalidRequest("Challenge.Id must be the iP1 authentication ID (digits only).");
+
+    private static Ip1Authentication? ToAuthentication(Ip1AuthenticationDto dto) => dto.Id is { } id
+        ? new Ip1Authentication
+        {
+            Id = id,
+            Phone = dto.Phone,
+            Created = dto.Created,
+            HasExpired = dto.HasExpired ?? false,
+            Expires = dto.Expires,
+            IsUsed = dto.IsUsed ?? false,
+            Used = dto.Used,
+        }
+        : null;
+
+    private static Ip1Settings ToSettings(Ip1SettingsDto dto) => new()
+    {
+        ConcurrentLimit = dto.ConcurrentLimit,
+        Sender = dto.From,
+        MessageTemplate = dto.MessageFormat is null ? null : MessageTemplate.FromIp1Format(dto.MessageFormat),
+        CodeLength = dto.Length,
+        TimeToLive = dto.ExpirationTime is { } seconds and >= 0 ? TimeSpan.FromSeconds(seconds) : null,
+        NumericOnly = dto.NumericOnly,
+    };
+}
