@@ -1,0 +1,223 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OtpClients.Http;
+
+namespace OtpClients.NinetyNineDigital;
+
+/// <summary>
+/// The 99digital client (Verify SMS): sends a code with <c>verifySMS</c> and checks it by phone and code, both over
+/// <c>multipart/form-data</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// 99digital serves Israeli numbers only, sent in local form (<c>+972501234567</c> → <c>0501234567</c>); any other
+/// country fails with <see cref="OtpErrorCode.InvalidPhoneNumber"/> before any HTTP call. A code lives exactly 10
+/// minutes and its length is 99digital's: a request that sets <see cref="OtpSendRequest.CodeLength"/>, or a
+/// <see cref="OtpSendRequest.TimeToLive"/> other than 10 minutes, fails with <see cref="OtpErrorCode.NotSupported"/>
+/// (another provider may serve it). The template's <c>{code}</c> becomes <c>##code##</c>. The challenge id is
+/// 99digital's <c>unique</c>; <see cref="OtpChallenge.ExpiresAt"/> is its <c>timestamp</c> plus 10 minutes.
+/// </para>
+/// <para>
+/// Check: only <c>status</c> 1 is documented, and only it verifies. 99digital does not publish its other check
+/// statuses, so every other value is <see cref="OtpVerificationStatus.InvalidCode"/> (fail closed), with the raw
+/// value in <see cref="OtpVerifyResult.ProviderStatus"/>; expired and used codes are therefore reported as
+/// <see cref="OtpVerificationStatus.InvalidCode"/> too.
+/// </para>
+/// </remarks>
+public sealed class NinetyNineDigitalOtpClient : IOtpClient
+{
+    /// <summary>How long a 99digital code lives: 10 minutes, not configurable.</summary>
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
+
+    private const int MaxSenderLength = 11;
+
+    private readonly NinetyNineDigitalApi api;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly string? defaultSender;
+    private readonly string? defaultMessage;
+
+    /// <summary>Creates a 99digital client over an <see cref="HttpClient"/>.</summary>
+    /// <param name="httpClient">The client to send with. Requests go to <see cref="OtpProviderOptions.BaseAddress"/> plus the configured paths.</param>
+    /// <param name="options">The settings; validated now.</param>
+    /// <param name="timeProvider">The clock. Defaults to <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">The logger. Defaults to none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> are invalid; the message names each setting.</exception>
+    public NinetyNineDigitalOtpClient(HttpClient httpClient, NinetyNineDigitalOptions options, TimeProvider? timeProvider = null, ILogger<NinetyNineDigitalOtpClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        options.EnsureValid(nameof(options));
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        this.logger = logger ?? (ILogger)NullLogger.Instance;
+        api = new NinetyNineDigitalApi(httpClient, options, this.timeProvider);
+        defaultSender = options.Sender;
+        defaultMessage = options.MessageTemplate is null ? null : MessageTemplate.Parse(options.MessageTemplate).ToNinetyNineDigitalMessage();
+    }
+
+    /// <inheritdoc />
+    public string ProviderName => OtpProviderNames.NinetyNineDigital;
+
+    /// <inheritdoc />
+    public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Prepare(request, out var phone, out var local, out var from, out var message) is { } invalid)
+        {
+            return OtpSendResult.Failure(invalid);
+        }
+
+        var response = await api.SendAsync(from, local, message, cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpSendResult.Failure(transport);
+        }
+
+        var body = response.Content ?? response.ErrorContent;
+        if (response.IsSuccessStatusCode && string.Equals(body?.Status?.Trim(), "OK", StringComparison.OrdinalIgnoreCase))
+        {
+            if (body!.Unique is { Length: > 0 and <= RequestChecks.MaxChallengeIdLength } unique && !unique.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            {
+                var sentAt = body.Timestamp is { } seconds && seconds > 0 && seconds < 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : timeProvider.GetUtcNow();
+                return OtpSendResult.Success(new OtpChallenge(ProviderName, unique, phone.E164) { ExpiresAt = sentAt + CodeLifetime });
+            }
+
+            return OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.SendOperation, "status OK came without a usable unique id"));
+        }
+
+        if (response.IsSuccessStatusCode && !string.Equals(body?.Status?.Trim(), "FAIL", StringComparison.OrdinalIgnoreCase))
+        {
+            return OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.SendOperation, "the answer has no status OK or FAIL"));
+        }
+
+        return OtpSendResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, body?.Reason, NinetyNineDigitalApi.SendOperation, response.RetryAfter));
+    }
+
+    /// <inheritdoc />
+    public async Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    {
+        if (RequestChecks.CheckCode(request, out var code) is { } rejected)
+        {
+            return rejected;
+        }
+
+        if (RequestChecks.CheckChallenge(request.Challenge, ProviderName, out var phone) is { } invalid)
+        {
+            return OtpVerifyResult.Failure(invalid);
+        }
+
+        if (!phone!.TryGetIsraeliLocal(out var local))
+        {
+            return OtpVerifyResult.Failure(RequestChecks.InvalidRequest("Challenge.PhoneNumber is not Israeli (+972); 99digital cannot have sent it a code."));
+        }
+
+        var response = await api.CheckAsync(local, code, cancellationToken).ConfigureAwait(false);
+        if (response.TransportError is { } transport)
+        {
+            return OtpVerifyResult.Failure(transport);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            return OtpVerifyResult.Failure(HttpStatusErrors.FromStatus(response.StatusCode, NinetyNineDigitalApi.CheckOperation, response.RetryAfter));
+        }
+
+        if (response.Content?.Status is not { } status)
+        {
+            return OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.CheckOperation, "the answer has no status"));
+        }
+
+        var raw = Diagnostics.Redactor.Clean(status, [code, local, phone.Digits]) ?? "(blank)";
+        return response.StatusCode == 200 && string.Equals(status, NinetyNineDigitalErrors.VerifiedStatus, StringComparison.Ordinal)
+            ? OtpVerifyResult.Verified(status)
+            : OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, raw);
+    }
+
+    /// <summary>
+    /// Checks a 99digital sender: 1 to 11 characters without control characters; a number (digits, or <c>+972…</c>)
+    /// is sent in Israeli local form.
+    /// </summary>
+    internal static OtpError? CheckSender(string sender, out string wire)
+    {
+        wire = sender;
+        if (string.IsNullOrWhiteSpace(sender))
+        {
+            return new OtpError(OtpErrorCode.InvalidSender, "Sender is required by 99digital (reason 9: from empty).");
+        }
+
+        if (sender.StartsWith('+') || sender.All(char.IsAsciiDigit))
+        {
+            if (sender.StartsWith('+'))
+            {
+                if (!PhoneNumber.TryParse(sender, out var number) || !number.TryGetIsraeliLocal(out var localSender))
+                {
+                    return new OtpError(OtpErrorCode.InvalidSender, "Sender as a number must be an Israeli number approved by 99digital, in local form (0501234567) or +972.");
+                }
+
+                wire = localSender;
+            }
+
+            if (wire.Length > MaxSenderLength)
+            {
+                return new OtpError(OtpErrorCode.InvalidSender, $"Sender as a number must be at most {MaxSenderLength} digits in local form for 99digital.");
+            }
+
+            return null;
+        }
+
+        if (sender.Length > MaxSenderLength)
+        {
+            return new OtpError(OtpErrorCode.InvalidSender, $"Sender must be at most {MaxSenderLength} characters for 99digital (was {sender.Length}).");
+        }
+
+        return sender.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            ? new OtpError(OtpErrorCode.InvalidSender, "Sender must not contain control or formatting characters.")
+            : null;
+    }
+
+    private OtpError? Prepare(OtpSendRequest request, out PhoneNumber phone, out string local, out string from, out string? message)
+    {
+        local = from = null!;
+        message = defaultMessage;
+        if (RequestChecks.ParsePhone(request.PhoneNumber, out var parsed) is { } phoneError)
+        {
+            phone = null!;
+            return phoneError;
+        }
+
+        phone = parsed!;
+        if (!phone.TryGetIsraeliLocal(out var israeli))
+        {
+            return new OtpError(OtpErrorCode.InvalidPhoneNumber, $"{nameof(OtpSendRequest.PhoneNumber)}: 99digital serves Israeli numbers (+972) only.");
+        }
+
+        local = israeli;
+        if (request.CodeLength is not null)
+        {
+            return RequestChecks.NotSupported($"{nameof(OtpSendRequest.CodeLength)}: 99digital chooses the code length itself; leave it unset.");
+        }
+
+        if (request.TimeToLive is { } ttl && ttl != CodeLifetime)
+        {
+            return RequestChecks.NotSupported($"{nameof(OtpSendRequest.TimeToLive)}: 99digital codes live exactly 10 minutes; leave it unset or set 10 minutes.");
+        }
+
+        if (request.MessageTemplate is not null)
+        {
+            if (RequestChecks.ParseTemplate(request.MessageTemplate, out var template) is { } templateError)
+            {
+                return templateError;
+            }
+
+            message = template!.ToNinetyNineDigitalMessage();
+        }
+
+        if ((request.Sender ?? defaultSender) is not { } sender)
+        {
+            return new OtpError(OtpErrorCode.InvalidSender, "Sender is required by 99digital: set NinetyNineDigital.Sender or OtpSendRequest.Sender.");
+        }
+
+        return CheckSender(sender, out from);
+    }
+}

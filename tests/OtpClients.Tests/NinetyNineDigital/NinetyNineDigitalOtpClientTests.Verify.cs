@@ -1,0 +1,136 @@
+using OtpClients.NinetyNineDigital;
+using OtpClients.Tests.Infrastructure;
+
+namespace OtpClients.Tests.NinetyNineDigital;
+
+public sealed partial class NinetyNineDigitalOtpClientTests
+{
+    [Test]
+    public async Task VerifyAsync_DocumentedExample_PostsApiKeyToAndCodeAndIsVerified()
+    {
+        stub.Enqueue(StubResponse.Json(200, CheckExample));
+
+        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
+
+        AssertMultipart(stub.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("to", Local), ("code", "123456"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsVerified, Is.True);
+            Assert.That(result.ProviderStatus, Is.EqualTo("1"));
+        });
+    }
+
+    [Test]
+    public async Task VerifyAsync_MovedCheckPath_PostsThereAndSendStaysPut()
+    {
+        stub.Enqueue(StubResponse.Json(200, SendExample), StubResponse.Json(200, CheckExample));
+        var client = CreateClient(o => o.CheckPath = "/sms/verifySMS/check");
+
+        await client.SendAsync(new OtpSendRequest(Phone));
+        var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stub.Requests.Select(r => r.Path), Is.EqualTo(new[] { "/sms/verifySMS", "/sms/verifySMS/check" }));
+            Assert.That(result.IsVerified, Is.True);
+        });
+    }
+
+    [TestCase("1", "1", true)]
+    [TestCase("\"1\"", "1", true)]
+    [TestCase("0", "0", false)]
+    [TestCase("2", "2", false)]
+    [TestCase("3", "3", false)]
+    [TestCase("-1", "-1", false)]
+    [TestCase("1.0", "1.0", false)]
+    [TestCase("\"OK\"", "OK", false)]
+    [TestCase("true", "true", false)]
+    [TestCase("\" 1\"", "1", false)]
+    public async Task VerifyAsync_Status_OnlyOneVerifiesEveryOtherIsInvalidCode(string json, string raw, bool verified)
+    {
+        stub.Enqueue(StubResponse.Json(200, $"{{\"status\": {json}, \"phone\": \"{Local}\"}}"));
+
+        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsVerified, Is.EqualTo(verified));
+            Assert.That(result.Status, Is.EqualTo(verified ? OtpVerificationStatus.Verified : OtpVerificationStatus.InvalidCode));
+            Assert.That(result.ProviderStatus, Is.EqualTo(raw));
+            Assert.That(result.Error, Is.Null);
+        });
+    }
+
+    [TestCase(200, "{}")]
+    [TestCase(200, "{\"status\": null}")]
+    [TestCase(200, "{\"status\": {\"a\": 1}}")]
+    [TestCase(200, "")]
+    [TestCase(200, "<html/>")]
+    [TestCase(201, "{\"status\": 1}")]
+    [TestCase(401, "{\"status\": 1}")]
+    [TestCase(500, "")]
+    public async Task VerifyAsync_UnusableAnswer_IsNeverVerified(int status, string body)
+    {
+        stub.Enqueue(StubResponse.Text(status, body, "application/json"));
+        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsVerified, Is.False);
+            Assert.That(result.Status == OtpVerificationStatus.Failed, Is.EqualTo(result.Error is not null));
+        });
+    }
+
+    [Test]
+    public async Task VerifyAsync_NonIsraeliChallenge_FailsWithoutHttp()
+    {
+        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(new OtpChallenge("99digital", "1", "+393481234567"), "123456"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error!.Message, Does.Contain("Challenge.PhoneNumber"));
+            Assert.That(stub.RequestCount, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void Options_MissingApiKeyOrSenderOrBadPath_ThrowNamingTheSetting()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { Sender = Sender }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.ApiKey is required"));
+            Assert.That(() => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { ApiKey = ApiKey }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.Sender is required"));
+            Assert.That(() => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { ApiKey = ApiKey, Sender = Sender, CheckPath = "https://evil.example/x" }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.CheckPath"));
+            Assert.That(() => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { ApiKey = ApiKey, Sender = Sender, SendPath = "sms?x=1" }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.SendPath"));
+        });
+    }
+
+    [Test]
+    public async Task EveryOperation_RandomAnswers_AlwaysBecomeResults()
+    {
+        var client = CreateClient();
+        var fuzzer = new AnswerFuzzer(seed: 5, [SendExample, CheckExample, "{\"status\": \"FAIL\", \"reason\": 6}"], ["status", "unique", "timestamp", "from", "reason", "phone"]);
+        var answers = new List<StubResponse>();
+        stub.Handler = _ =>
+        {
+            var next = fuzzer.Next();
+            lock (answers)
+            {
+                answers.Add(next);
+            }
+
+            return next;
+        };
+
+        for (var i = 0; i < 250; i++)
+        {
+            var send = await client.SendAsync(new OtpSendRequest(Phone));
+            Assert.That(send.IsSuccess ? send.Challenge is not null : send.Error is not null, Is.True);
+
+            var verify = await client.VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
+            Assert.That(verify.Status == OtpVerificationStatus.Failed, Is.EqualTo(verify.Error is not null));
+            if (verify.IsVerified)
+            {
+                Assert.That(answers[^1].Status, Is.EqualTo(200), "only a 200 can verify");
+            }
+        }
+    }
+}
