@@ -42,6 +42,15 @@ public abstract class OtpProviderOptions
     public int MaxRetryAttempts { get; set; } = DefaultMaxRetryAttempts;
 
     /// <summary>
+    /// Gets or sets the delay before the first retry; later retries back off exponentially, with jitter. A provider's
+    /// <c>Retry-After</c> takes precedence. Defaults to 200 ms.
+    /// </summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Gets the circuit breaker settings: after repeated failures, calls fail fast with <see cref="OtpErrorCode.ProviderUnavailable"/>.</summary>
+    public OtpCircuitBreakerOptions CircuitBreaker { get; } = new();
+
+    /// <summary>
     /// Gets or sets a value indicating whether a non-loopback <c>http</c> <see cref="BaseAddress"/> is allowed. Credentials then
     /// travel in clear text. Defaults to <see langword="false"/>.
     /// </summary>
@@ -52,6 +61,9 @@ public abstract class OtpProviderOptions
     /// <see cref="OtpErrorCode.UnexpectedResponse"/>. Defaults to 1 MiB. Range 1 KiB..64 MiB.
     /// </summary>
     public int MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
+
+    /// <summary>Gets the provider name (<see cref="OtpProviderNames"/>).</summary>
+    internal abstract string ProviderName { get; }
 
     /// <summary>Gets the name of the settings section, used in validation messages (<c>"Amm"</c>, <c>"Ip1"</c>, <c>"NinetyNineDigital"</c>).</summary>
     private protected abstract string SectionName { get; }
@@ -93,6 +105,13 @@ public abstract class OtpProviderOptions
         {
             errors.Add($"{section}.{nameof(MaxRetryAttempts)} must be between 0 and 10.");
         }
+
+        if (RetryBaseDelay < TimeSpan.Zero || RetryBaseDelay > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{section}.{nameof(RetryBaseDelay)} must be between 0 and 1 minute.");
+        }
+
+        CircuitBreaker.Validate(section + "." + nameof(CircuitBreaker), errors);
 
         if (MaxResponseBytes is < 1024 or > 64 * 1024 * 1024)
         {

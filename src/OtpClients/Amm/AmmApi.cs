@@ -31,7 +31,7 @@ internal sealed class AmmApi
     private readonly string checkUri;
     private readonly Uri commandUri;
     private readonly string searchUri;
-    private readonly int maxResponseBytes;
+    private readonly OtpProviderOptions options;
     private readonly TimeProvider timeProvider;
 
     public AmmApi(HttpClient http, AmmOptions options, TimeProvider timeProvider)
@@ -43,7 +43,7 @@ internal sealed class AmmApi
         checkUri = options.Resolve(CheckPath).AbsoluteUri;
         commandUri = options.Resolve(CommandPath);
         searchUri = options.Resolve(SearchPath).AbsoluteUri;
-        maxResponseBytes = options.MaxResponseBytes;
+        this.options = options;
     }
 
     public static readonly OtpOperation SendOperation = new(OtpProviderNames.Amm, "send", isReadOnly: false);
@@ -100,7 +100,7 @@ internal sealed class AmmApi
     {
         using (request)
         {
-            return await ProviderTransport.SendAsync(http, request, operation, info, AmmJsonContext.Default.AmmErrorResponse, maxResponseBytes, timeProvider, cancellationToken).ConfigureAwait(false);
+            return await ProviderTransport.SendAsync(http, request, operation, info, AmmJsonContext.Default.AmmErrorResponse, options, timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -63,6 +63,8 @@ public sealed class AmmOptions : OtpProviderOptions
 
     private protected override string SectionName => "Amm";
 
+    internal override string ProviderName => OtpProviderNames.Amm;
+
     private protected override void ValidateProvider(List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(AuthKey))

@@ -24,13 +24,14 @@ internal static class ProviderTransport
         OtpOperation operation,
         JsonTypeInfo<TContent> contentInfo,
         JsonTypeInfo<TError>? errorInfo,
-        int maxResponseBytes,
+        OtpProviderOptions options,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
         where TContent : class
         where TError : class
     {
         request.Options.Set(OtpOperation.Key, operation);
+        var maxResponseBytes = options.MaxResponseBytes;
         HttpResponseMessage response;
         try
         {
@@ -58,7 +59,10 @@ internal static class ProviderTransport
                 int count;
                 try
                 {
-                    (buffer, count) = await ReadCappedAsync(response.Content, length, maxResponseBytes, cancellationToken).ConfigureAwait(false);
+                    // The body is read after the resilience pipeline returned the headers: bound it by the attempt timeout too.
+                    using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    readTimeout.CancelAfter(options.AttemptTimeout);
+                    (buffer, count) = await ReadCappedAsync(response.Content, length, maxResponseBytes, readTimeout.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
                 {

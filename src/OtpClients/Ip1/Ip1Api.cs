@@ -42,7 +42,7 @@ internal sealed class Ip1Api
     private readonly string authenticationsPrefix;
     private readonly Uri validateUri;
     private readonly Uri settingsUri;
-    private readonly int maxResponseBytes;
+    private readonly OtpProviderOptions options;
     private readonly TimeProvider timeProvider;
 
     public Ip1Api(HttpClient http, Ip1Options options, TimeProvider timeProvider)
@@ -54,7 +54,7 @@ internal sealed class Ip1Api
         authenticationsPrefix = authenticationsUri.AbsoluteUri + "/";
         validateUri = options.Resolve(ValidatePath);
         settingsUri = options.Resolve(SettingsPath);
-        maxResponseBytes = options.MaxResponseBytes;
+        this.options = options;
     }
 
     /// <summary><c>POST /api/authentications</c>: creates and sends an authentication.</summary>
@@ -94,7 +94,7 @@ internal sealed class Ip1Api
         using var request = new HttpRequestMessage(method, uri) { Content = content };
         request.Headers.Authorization = authorization;
         request.Headers.Accept.Add(AcceptJson);
-        return await ProviderTransport.SendAsync(http, request, operation, info, Ip1JsonContext.Default.Ip1ErrorDto, maxResponseBytes, timeProvider, cancellationToken).ConfigureAwait(false);
+        return await ProviderTransport.SendAsync(http, request, operation, info, Ip1JsonContext.Default.Ip1ErrorDto, options, timeProvider, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -43,6 +43,8 @@ public sealed class Ip1Options : OtpProviderOptions
 
     private protected override string SectionName => "Ip1";
 
+    internal override string ProviderName => OtpProviderNames.Ip1;
+
     private protected override void ValidateProvider(List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(AccountId))

@@ -27,7 +27,7 @@ internal sealed class NinetyNineDigitalApi
     private readonly string apiKey;
     private readonly Uri sendUri;
     private readonly Uri checkUri;
-    private readonly int maxResponseBytes;
+    private readonly OtpProviderOptions options;
     private readonly TimeProvider timeProvider;
 
     public NinetyNineDigitalApi(HttpClient http, NinetyNineDigitalOptions options, TimeProvider timeProvider)
@@ -37,7 +37,7 @@ internal sealed class NinetyNineDigitalApi
         apiKey = options.ApiKey!;
         sendUri = options.Resolve(options.SendPath);
         checkUri = options.Resolve(options.CheckPath);
-        maxResponseBytes = options.MaxResponseBytes;
+        this.options = options;
     }
 
     /// <summary><c>POST {SendPath}</c> with <c>apiKey</c>, <c>from</c>, <c>to</c> and, when set, <c>message</c>.</summary>
@@ -79,7 +79,7 @@ internal sealed class NinetyNineDigitalApi
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = form };
         request.Headers.Accept.Add(AcceptJson);
-        return await ProviderTransport.SendAsync(http, request, operation, info, info, maxResponseBytes, timeProvider, cancellationToken).ConfigureAwait(false);
+        return await ProviderTransport.SendAsync(http, request, operation, info, info, options, timeProvider, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -43,6 +43,8 @@ public sealed class NinetyNineDigitalOptions : OtpProviderOptions
 
     private protected override string SectionName => "NinetyNineDigital";
 
+    internal override string ProviderName => OtpProviderNames.NinetyNineDigital;
+
     private protected override void ValidateProvider(List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(ApiKey))

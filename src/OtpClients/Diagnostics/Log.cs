@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Logging;
+
+namespace OtpClients.Diagnostics;
+
+/// <summary>The SDK's log messages, source-generated. None carries a code, a secret or a full phone number.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "OTP send failed over from {FromProvider} to {ToProvider} after {ErrorCode}")]
+    public static partial void FailingOver(ILogger logger, string fromProvider, string toProvider, OtpErrorCode errorCode);
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "OTP {Provider} request retried (attempt {Attempt}) in {DelayMs} ms after {Reason}")]
+    public static partial void Retrying(ILogger logger, string provider, int attempt, double delayMs, string reason);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "OTP {Provider} circuit opened for {BreakSeconds} s after repeated failures")]
+    public static partial void CircuitOpened(ILogger logger, string provider, double breakSeconds);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "OTP {Provider} circuit closed")]
+    public static partial void CircuitClosed(ILogger logger, string provider);
+}
+
+/// <summary>Writes the resilience events to the log.</summary>
+internal sealed class LoggingResilienceEvents(ILogger logger) : Http.IOtpResilienceEvents
+{
+    public void OnRetry(string provider, int attempt, TimeSpan delay, string reason) => Log.Retrying(logger, provider, attempt, delay.TotalMilliseconds, reason);
+
+    public void OnCircuitOpened(string provider, TimeSpan breakDuration) => Log.CircuitOpened(logger, provider, breakDuration.TotalSeconds);
+
+    public void OnCircuitClosed(string provider) => Log.CircuitClosed(logger, provider);
+}

@@ -1,0 +1,318 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OtpClients.Amm;
+using OtpClients.Tests.Amm;
+using OtpClients.Tests.Infrastructure;
+
+namespace OtpClients.Tests.DependencyInjection;
+
+/// <summary>The resilience pipeline of AddOtpClient over real HTTP: what is retried, what is answered once, the circuit breaker.</summary>
+public sealed class ResilienceTests
+{
+    private const string Phone = "+39 348 123 4567";
+    private const string SendOk = "{\"verify_id\": \"v1\"}";
+
+    private StubServer stub = null!;
+    private ServiceProvider? provider;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => stub = await StubServer.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await stub.DisposeAsync();
+
+    [SetUp]
+    public void Reset() => stub.Reset();
+
+    [TearDown]
+    public async Task DisposeProviderAsync()
+    {
+        if (provider is not null)
+        {
+            await provider.DisposeAsync();
+            provider = null;
+        }
+    }
+
+    private AmmOtpClient CreateClient(Action<AmmOptions>? configure = null, CountingHandler? counter = null, Uri? baseAddress = null)
+    {
+        var services = new ServiceCollection();
+        services.AddOtpClient(otp =>
+        {
+            var http = otp.UseAmm(o =>
+            {
+                o.BaseAddress = baseAddress ?? stub.BaseAddress;
+                o.AuthKey = "k";
+                o.AuthSecret = "s";
+                o.AttemptTimeout = TimeSpan.FromMilliseconds(500);
+                o.TotalTimeout = TimeSpan.FromSeconds(5);
+                o.RetryBaseDelay = TimeSpan.FromMilliseconds(20);
+                configure?.Invoke(o);
+            });
+            if (counter is not null)
+            {
+                http.AddHttpMessageHandler(() => counter);
+            }
+        });
+        provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<AmmOtpClient>();
+    }
+
+    private async Task<int> SettledRequestCountAsync()
+    {
+        await Task.Delay(300);
+        return stub.RequestCount;
+    }
+
+    [Test]
+    public async Task SendAsync_AnswerDelayedPastAttemptTimeout_OneRequestTimeoutMayHaveBeenAccepted()
+    {
+        stub.DefaultResponse = StubResponse.Json(200, SendOk).WithDelay(TimeSpan.FromSeconds(2));
+
+        var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
+
+        var settled = await SettledRequestCountAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.Timeout));
+            Assert.That(result.Error.MayHaveBeenAccepted, Is.True);
+            Assert.That(settled, Is.EqualTo(1), "a send is never repeated once written");
+        });
+    }
+
+    [Test]
+    public async Task VerifyAsync_AnswerDelayedPastAttemptTimeout_OneRequestTimeoutMayHaveBeenAccepted()
+    {
+        stub.DefaultResponse = StubResponse.Json(200, "{\"verify_status\": \"VERIFIED\"}").WithDelay(TimeSpan.FromSeconds(2));
+
+        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(new OtpChallenge("AMM", "v1", "+393481234567"), "1234"));
+
+        var settled = await SettledRequestCountAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.Failed));
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.Timeout));
+            Assert.That(result.Error.MayHaveBeenAccepted, Is.True);
+            Assert.That(settled, Is.EqualTo(1), "a verify is never repeated once written");
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_ClosedPort_RetriedThenNetworkErrorNotAccepted()
+    {
+        var counter = new CountingHandler();
+        var client = CreateClient(o => o.MaxRetryAttempts = 2, counter, await AmmOtpClientTests.ClosedPortAsync());
+
+        var result = await client.SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(counter.Count, Is.EqualTo(3), "1 attempt + MaxRetryAttempts retries");
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.NetworkError));
+            Assert.That(result.Error.IsTransient, Is.True);
+            Assert.That(result.Error.MayHaveBeenAccepted, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_503WithRetryAfterThen200_SucceedsAfterWaiting()
+    {
+        stub.Enqueue(StubResponse.Empty(503).WithHeader("Retry-After", "1"), StubResponse.Json(200, SendOk));
+        var client = CreateClient();
+
+        var watch = Stopwatch.StartNew();
+        var result = await client.SendAsync(new OtpSendRequest(Phone));
+        watch.Stop();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsSuccess, Is.True);
+            Assert.That(stub.RequestCount, Is.EqualTo(2));
+            Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(950)), "Retry-After: 1 is honoured");
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_429UntilRetriesRunOut_IsRateLimited()
+    {
+        stub.DefaultResponse = StubResponse.Empty(429);
+
+        var result = await CreateClient(o => o.MaxRetryAttempts = 2).SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.RateLimited));
+            Assert.That(result.Error.MayHaveBeenAccepted, Is.False);
+            Assert.That(stub.RequestCount, Is.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_RetryAfterBeyondTotalTimeout_ReturnsRateLimitedWithoutWaiting()
+    {
+        stub.DefaultResponse = StubResponse.Empty(429).WithHeader("Retry-After", "120");
+
+        var watch = Stopwatch.StartNew();
+        var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.RateLimited));
+            Assert.That(result.Error.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(120)));
+            Assert.That(stub.RequestCount, Is.EqualTo(1));
+            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(4)));
+        });
+    }
+
+    [TestCase(500)]
+    [TestCase(502)]
+    [TestCase(504)]
+    public async Task SendAsync_ServerError_IsAnsweredOnce(int status)
+    {
+        stub.DefaultResponse = StubResponse.Empty(status);
+        var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
+        var settled = await SettledRequestCountAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error!.MayHaveBeenAccepted, Is.True);
+            Assert.That(settled, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_ConnectionDroppedAfterWrite_IsAnsweredOnce()
+    {
+        stub.DefaultResponse = StubResponse.Aborted();
+        var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
+        var settled = await SettledRequestCountAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.NetworkError));
+            Assert.That(result.Error.MayHaveBeenAccepted, Is.True);
+            Assert.That(settled, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task SearchAsync_ReadOnlyGetFailingTwiceThen200_Succeeds()
+    {
+        stub.Enqueue(StubResponse.Empty(500), StubResponse.Aborted(), StubResponse.Json(200, "{\"verify_id\": \"v1\", \"verify_status\": \"VERIFIED\"}"));
+
+        var result = await CreateClient().SearchAsync("v1");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsSuccess, Is.True);
+            Assert.That(stub.RequestCount, Is.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public async Task SearchAsync_ReadOnlyGetTimingOut_IsRetried()
+    {
+        stub.Enqueue(StubResponse.Json(200, "{}").WithDelay(TimeSpan.FromSeconds(2)), StubResponse.Json(200, "{\"verify_id\": \"v1\"}"));
+        var result = await CreateClient().SearchAsync("v1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsSuccess, Is.True);
+            Assert.That(stub.RequestCount, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task Circuit_ConsecutiveFailuresOpenIt_ThenTrialCallClosesIt()
+    {
+        stub.DefaultResponse = StubResponse.Empty(500);
+        var client = CreateClient(o =>
+        {
+            o.MaxRetryAttempts = 0;
+            o.CircuitBreaker.FailureRatio = 1.0;
+            o.CircuitBreaker.MinimumThroughput = 3;
+            o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(1);
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That((await client.SendAsync(new OtpSendRequest(Phone))).Error!.Code, Is.EqualTo(OtpErrorCode.ProviderError));
+        }
+
+        var rejected = await client.SendAsync(new OtpSendRequest(Phone));
+        Assert.Multiple(() =>
+        {
+            Assert.That(rejected.Error!.Code, Is.EqualTo(OtpErrorCode.ProviderUnavailable));
+            Assert.That(rejected.Error.IsTransient, Is.True);
+            Assert.That(rejected.Error.MayHaveBeenAccepted, Is.False, "nothing was sent");
+            Assert.That(stub.RequestCount, Is.EqualTo(3), "an open circuit sends nothing");
+        });
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        stub.DefaultResponse = StubResponse.Json(200, SendOk);
+        var trial = await client.SendAsync(new OtpSendRequest(Phone));
+        var after = await client.SendAsync(new OtpSendRequest(Phone));
+        Assert.Multiple(() =>
+        {
+            Assert.That(trial.IsSuccess, Is.True, "the trial call goes through");
+            Assert.That(after.IsSuccess, Is.True, "and closes the circuit");
+            Assert.That(stub.RequestCount, Is.EqualTo(5));
+        });
+    }
+
+    [Test]
+    public async Task Circuit_IsSharedAcrossResolvedClients()
+    {
+        stub.DefaultResponse = StubResponse.Empty(503);
+        CreateClient(o =>
+        {
+            o.MaxRetryAttempts = 0;
+            o.CircuitBreaker.FailureRatio = 1.0;
+            o.CircuitBreaker.MinimumThroughput = 2;
+        });
+        await provider!.GetRequiredService<AmmOtpClient>().SendAsync(new OtpSendRequest(Phone));
+        await provider!.GetRequiredService<AmmOtpClient>().SendAsync(new OtpSendRequest(Phone));
+
+        var third = await provider!.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(third.Error!.Code, Is.EqualTo(OtpErrorCode.ProviderUnavailable));
+            Assert.That(stub.RequestCount, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public void SendAsync_CallerCancelsDuringRetryWait_ThrowsAndStops()
+    {
+        stub.DefaultResponse = StubResponse.Empty(503).WithHeader("Retry-After", "3");
+        var client = CreateClient();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        Assert.That(async () => await client.SendAsync(new OtpSendRequest(Phone), cts.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(stub.RequestCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void SendAsync_CallerCancelsDuringAttempt_ThrowsWithoutRetry()
+    {
+        stub.DefaultResponse = StubResponse.Json(200, SendOk).WithDelay(TimeSpan.FromSeconds(2));
+        var client = CreateClient(o => o.AttemptTimeout = TimeSpan.FromSeconds(3));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(async () => await client.SendAsync(new OtpSendRequest(Phone), cts.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(stub.RequestCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task SendAsync_RedirectToAnotherHost_IsNotFollowed()
+    {
+        await using var target = await StubServer.StartAsync();
+        stub.DefaultResponse = StubResponse.Empty(307).WithHeader("Location", new Uri(target.BaseAddress, "/sms/v2/verify/send").ToString());
+
+        var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse));
+            Assert.That(target.RequestCount, Is.Zero, "credentials never follow a redirect");
+        });
+    }
+}
