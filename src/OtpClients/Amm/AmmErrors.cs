@@ -42,6 +42,9 @@ internal static class AmmErrors
             [500] = (OtpErrorCode.ProviderError, true, "generic error at AMM"),
         }.ToFrozenDictionary();
 
+    /// <summary>The verify_status of a wrong code, and of a request whose attempts are spent (as <c>search</c> reports it).</summary>
+    public const string FailedStatus = "FAILED";
+
     /// <summary>verify_status (as a 200 <c>verify_status</c> or a 400 <c>errorMsg</c>) → verification status.</summary>
     public static readonly FrozenDictionary<string, OtpVerificationStatus> ByVerifyStatus =
         new Dictionary<string, OtpVerificationStatus>(StringComparer.Ordinal)

@@ -20,6 +20,8 @@ namespace OtpClients.Amm;
 /// A check answer arrives either as HTTP 200 with <c>verify_status</c> or as HTTP 400 with the same value in
 /// <c>errorMsg</c>; both map the same way. A status AMM does not document is never taken as verified: it
 /// maps to <see cref="OtpVerificationStatus.Failed"/> with <see cref="OtpErrorCode.UnexpectedResponse"/>.
+/// A wrong code (FAILED) is followed by a read of the request's history (<c>search</c>): when the request itself is
+/// FAILED, its attempts are spent and the answer is <see cref="OtpVerificationStatus.TooManyAttempts"/>.
 /// </para>
 /// <para>
 /// Create it with <c>services.AddOtpClient(otp =&gt; otp.UseAmm(…))</c>, which adds resilience and telemetry, or
@@ -132,7 +134,12 @@ public sealed class AmmOtpClient : IOtpClient
         // Only the documented success form, exactly (HTTP 200 with verify_status VERIFIED), is taken as verified: fail closed.
         if (AmmErrors.ByVerifyStatus.TryGetValue(status, out var mapped) && (mapped != OtpVerificationStatus.Verified || response.StatusCode == 200 && response.Content?.VerifyStatus == status))
         {
-            return mapped == OtpVerificationStatus.Verified ? OtpVerifyResult.Verified(status) : OtpVerifyResult.Rejected(mapped, status);
+            return mapped switch
+            {
+                OtpVerificationStatus.Verified => OtpVerifyResult.Verified(status),
+                OtpVerificationStatus.InvalidCode => await ClassifyFailedAsync(request.Challenge.Id, status, cancellationToken).ConfigureAwait(false),
+                _ => OtpVerifyResult.Rejected(mapped, status),
+            };
         }
 
         var raw = Diagnostics.Redactor.Clean(status, [code]);
@@ -260,6 +267,20 @@ public sealed class AmmOtpClient : IOtpClient
         }
 
         return OtpResult<AmmVerification>.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SearchOperation, response.RetryAfter));
+    }
+
+    /// <summary>
+    /// A check answered FAILED: the code was wrong. AMM documents no separate answer for a code whose attempts
+    /// (<c>max_retry</c>) are spent, so the request's current status is read (<c>search</c>, a safe read): a request that
+    /// is itself FAILED is closed, which is <see cref="OtpVerificationStatus.TooManyAttempts"/>. Anything else, and a
+    /// read that fails, stays <see cref="OtpVerificationStatus.InvalidCode"/>.
+    /// </summary>
+    private async Task<OtpVerifyResult> ClassifyFailedAsync(string verifyId, string status, CancellationToken cancellationToken)
+    {
+        var search = await SearchAsync(verifyId, cancellationToken).ConfigureAwait(false);
+        return search.IsSuccess && string.Equals(search.Value.Status, AmmErrors.FailedStatus, StringComparison.Ordinal)
+            ? OtpVerifyResult.Rejected(OtpVerificationStatus.TooManyAttempts, status)
+            : OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, status);
     }
 
     private OtpError? Prepare(OtpSendRequest request, out PhoneNumber phone, out AmmSendForm form, out TimeSpan timeToLive)

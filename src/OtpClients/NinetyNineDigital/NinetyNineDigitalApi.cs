@@ -117,6 +117,10 @@ internal sealed class NinetyNineDigitalCheckResponse
     [JsonPropertyName("phone")]
     [JsonConverter(typeof(FlexibleStringConverter))]
     public string? Phone { get; init; }
+
+    [JsonPropertyName("reason")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? Reason { get; init; }
 }
 
 /// <summary>Source-generated (reflection-free) JSON for 99digital's answers (trailing commas allowed: its own example has one).</summary>

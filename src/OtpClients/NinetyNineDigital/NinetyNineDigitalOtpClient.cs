@@ -21,7 +21,8 @@ namespace OtpClients.NinetyNineDigital;
 /// Check: only <c>status</c> 1 is documented, and only it verifies. 99digital does not publish its other check
 /// statuses, so every other value is <see cref="OtpVerificationStatus.InvalidCode"/> (fail closed), with the raw
 /// value in <see cref="OtpVerifyResult.ProviderStatus"/>; expired and used codes are therefore reported as
-/// <see cref="OtpVerificationStatus.InvalidCode"/> too.
+/// <see cref="OtpVerificationStatus.InvalidCode"/> too. A check answered like a refused send (<c>status</c> FAIL with a
+/// known <c>reason</c>, such as 6 for a wrong apiKey) is a failure with that reason's error, not a wrong code.
 /// </para>
 /// </remarks>
 public sealed class NinetyNineDigitalOtpClient : IOtpClient
@@ -126,6 +127,12 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
         if (response.Content?.Status is not { } status)
         {
             return OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.CheckOperation, "the answer has no status"));
+        }
+
+        // A refusal in the shape of send's answers (status FAIL with a known reason, e.g. 6 wrong apiKey) is not a wrong code.
+        if (string.Equals(status, "FAIL", StringComparison.OrdinalIgnoreCase) && response.Content.Reason is { } reason && NinetyNineDigitalErrors.ByReason.ContainsKey(reason))
+        {
+            return OtpVerifyResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, reason, NinetyNineDigitalApi.CheckOperation, response.RetryAfter), status);
         }
 
         var raw = Diagnostics.Redactor.Clean(status, [code, local, phone.Digits]) ?? "(blank)";

@@ -53,7 +53,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task VerifyAsync_IdWithReservedCharacters_IsEscaped()
     {
-        stub.Enqueue(StubResponse.Json(200, "{\"verify_status\": \"FAILED\"}"));
+        stub.Enqueue(StubResponse.Json(200, "{\"verify_status\": \"EXPIRED\"}"));
         await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge("a+b/c&d=e?f#g%"), "1234"));
         Assert.That(stub.SingleRequest().QueryFields()["verify_id"], Is.EqualTo("a+b/c&d=e?f#g%"));
     }
@@ -94,6 +94,28 @@ public sealed partial class AmmOtpClientTests
                 Assert.That(result.Status, Is.EqualTo(expected));
                 Assert.That(result.Error, Is.Null);
             }
+        });
+    }
+
+    [TestCase("FAILED", OtpVerificationStatus.TooManyAttempts)]
+    [TestCase("PENDING", OtpVerificationStatus.InvalidCode)]
+    [TestCase("SENT", OtpVerificationStatus.InvalidCode)]
+    [TestCase(null, OtpVerificationStatus.InvalidCode)]
+    public async Task VerifyAsync_Failed_ReadsTheRequestStatusToTellTooManyAttempts(string? requestStatus, OtpVerificationStatus expected)
+    {
+        stub.Enqueue(
+            StubResponse.Json(200, "{\"id_sms\": \"1\", \"verify_status\": \"FAILED\"}"),
+            requestStatus is null ? StubResponse.Empty(500) : StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\", \"verify_status\": \"{requestStatus}\"}}"));
+
+        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "0000"));
+
+        var requests = stub.Requests;
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(expected));
+            Assert.That(result.ProviderStatus, Is.EqualTo("FAILED"));
+            Assert.That(requests.Select(r => r.Path), Is.EqualTo(new[] { "/sms/v2/verify/check", "/sms/v2/verify/search" }).Or.EqualTo(new[] { "/sms/v2/verify/check", "/sms/v2/verify/search", "/sms/v2/verify/search", "/sms/v2/verify/search" }));
+            Assert.That(requests[1].QueryFields(), Is.EqualTo(new Dictionary<string, string> { ["verify_id"] = VerifyId }));
         });
     }
 

@@ -61,6 +61,20 @@ public sealed partial class NinetyNineDigitalOtpClientTests
         });
     }
 
+    [TestCase("6", OtpErrorCode.Unauthorized)]
+    [TestCase("5", OtpErrorCode.ProviderError)]
+    public async Task VerifyAsync_RefusedLikeASend_IsFailedWithTheReason(string reason, OtpErrorCode code)
+    {
+        stub.Enqueue(StubResponse.Json(200, $"{{\"status\": \"FAIL\", \"reason\": {reason}}}"));
+        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.Failed));
+            Assert.That(result.Error!.Code, Is.EqualTo(code));
+            Assert.That(result.Error.ProviderCode, Is.EqualTo(reason));
+        });
+    }
+
     [TestCase(200, "{}")]
     [TestCase(200, "{\"status\": null}")]
     [TestCase(200, "{\"status\": {\"a\": 1}}")]
