@@ -12,6 +12,8 @@ public sealed class PublicApiTests
     public static IEnumerable<Assembly> ShippedAssemblies()
     {
         yield return typeof(IOtpClient).Assembly;
+        yield return typeof(OtpClients.Testing.FakeOtpClient).Assembly;
+        yield return typeof(OtpClients.Emulator.OtpEmulator).Assembly;
     }
 
     [TestCaseSource(nameof(ShippedAssemblies))]
