@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OtpClients.Diagnostics;
 using OtpClients.Http;
 
 namespace OtpClients.Amm;
@@ -73,9 +74,21 @@ public sealed class AmmOtpClient : IOtpClient
     public string ProviderName => OtpProviderNames.Amm;
 
     /// <inheritdoc />
-    public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
+    public Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.SendCoreAsync(r, ct), Outcomes.SendError, Outcomes.Send, Call("send", "otp.send", request.PhoneNumber), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.VerifyCoreAsync(r, ct), Outcomes.VerifyError, Outcomes.Verify, Call("verify", "otp.verify", request.Challenge?.PhoneNumber), cancellationToken);
+    }
+
+    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, CancellationToken cancellationToken)
+    {
         if (Prepare(request, out var phone, out var form, out var timeToLive) is { } invalid)
         {
             return OtpSendResult.Failure(invalid);
@@ -104,8 +117,7 @@ public sealed class AmmOtpClient : IOtpClient
         return OtpSendResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SendOperation, response.RetryAfter));
     }
 
-    /// <inheritdoc />
-    public async Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, CancellationToken cancellationToken)
     {
         if (RequestChecks.CheckCode(request, out var code) is { } rejected)
         {
@@ -176,9 +188,14 @@ public sealed class AmmOtpClient : IOtpClient
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>Success, or the error.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="verifyId"/> is <see langword="null"/>.</exception>
-    public async Task<OtpCancelResult> CancelAsync(string verifyId, CancellationToken cancellationToken = default)
+    public Task<OtpCancelResult> CancelAsync(string verifyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verifyId);
+        return OtpTelemetry.TrackAsync(this, verifyId, static (c, id, ct) => c.CancelCoreAsync(id, ct), Outcomes.CancelError, Outcomes.Cancel, Call("cancel", "otp.cancel", null), cancellationToken);
+    }
+
+    private async Task<OtpCancelResult> CancelCoreAsync(string verifyId, CancellationToken cancellationToken)
+    {
         if (!IsWellFormedId(verifyId))
         {
             return OtpCancelResult.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space)."));
@@ -224,9 +241,14 @@ public sealed class AmmOtpClient : IOtpClient
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The history, or the error.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="verifyId"/> is <see langword="null"/>.</exception>
-    public async Task<OtpResult<AmmVerification>> SearchAsync(string verifyId, CancellationToken cancellationToken = default)
+    public Task<OtpResult<AmmVerification>> SearchAsync(string verifyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verifyId);
+        return OtpTelemetry.TrackAsync(this, verifyId, static (c, id, ct) => c.SearchCoreAsync(id, ct), Outcomes.ResultError<AmmVerification>(), Outcomes.Result<AmmVerification>(), Call("search", "otp.search", null), cancellationToken);
+    }
+
+    private async Task<OtpResult<AmmVerification>> SearchCoreAsync(string verifyId, CancellationToken cancellationToken)
+    {
         if (!IsWellFormedId(verifyId))
         {
             return OtpResult<AmmVerification>.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space)."));
@@ -330,6 +352,8 @@ public sealed class AmmOtpClient : IOtpClient
         };
         return null;
     }
+
+    private OtpCall Call(string operation, string activityName, string? phone) => new(operation, activityName, ProviderName, phone, logger, timeProvider);
 
     private static bool IsWellFormedId(string id) =>
         id.Length is > 0 and <= RequestChecks.MaxChallengeIdLength && !id.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));

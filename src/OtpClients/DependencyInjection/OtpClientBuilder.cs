@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OtpClients;
 using OtpClients.Amm;
 using OtpClients.DependencyInjection;
+using OtpClients.Diagnostics;
 using OtpClients.Failover;
 using OtpClients.Http;
 using OtpClients.Ip1;
@@ -252,7 +253,8 @@ public sealed class OtpClientBuilder
             .AddHttpMessageHandler(sp => new OtpResilienceHandler(
                 sp.GetRequiredService<OtpResiliencePipelines>().Get(clientName, sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName)),
                 sp.GetRequiredService<TimeProvider>()))
-            .RedactLoggedHeaders(static _ => true);
+            .RemoveAllLoggers()
+            .AddLogger(static sp => new RedactingHttpClientLogger(sp.GetRequiredService<ILoggerFactory>().CreateLogger("OtpClients.Http")));
 
         IOtpClient Factory(IServiceProvider sp) => create(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),

@@ -5,6 +5,18 @@ namespace OtpClients.Diagnostics;
 /// <summary>The SDK's log messages, source-generated. None carries a code, a secret or a full phone number.</summary>
 internal static partial class Log
 {
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "OTP {Operation} via {Provider} for {Phone}: {Outcome} in {ElapsedMs:0.0} ms")]
+    public static partial void OperationCompleted(ILogger logger, string operation, string provider, string phone, string outcome, double elapsedMs);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "OTP {Operation} via {Provider} for {Phone} failed: {Outcome} (transient: {IsTransient}, may have been accepted: {MayHaveBeenAccepted}) in {ElapsedMs:0.0} ms")]
+    public static partial void OperationFailed(ILogger logger, string operation, string provider, string phone, string outcome, bool isTransient, bool mayHaveBeenAccepted, double elapsedMs);
+
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Debug, Message = "OTP HTTP {Method} {Host}{Path} answered {Status} in {ElapsedMs:0.0} ms")]
+    public static partial void HttpCompleted(ILogger logger, string method, string host, string path, int status, double elapsedMs);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "OTP HTTP {Method} {Host}{Path} failed after {ElapsedMs:0.0} ms: {ExceptionType}")]
+    public static partial void HttpFailed(ILogger logger, string method, string host, string path, double elapsedMs, string exceptionType);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "OTP send failed over from {FromProvider} to {ToProvider} after {ErrorCode}")]
     public static partial void FailingOver(ILogger logger, string fromProvider, string toProvider, OtpErrorCode errorCode);
 

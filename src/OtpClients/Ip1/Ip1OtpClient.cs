@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OtpClients.Diagnostics;
 using OtpClients.Http;
 
 namespace OtpClients.Ip1;
@@ -76,9 +77,21 @@ public sealed class Ip1OtpClient : IOtpClient
     public string ProviderName => OtpProviderNames.Ip1;
 
     /// <inheritdoc />
-    public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
+    public Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.SendCoreAsync(r, ct), Outcomes.SendError, Outcomes.Send, Call("send", "otp.send", request.PhoneNumber), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.VerifyCoreAsync(r, ct), Outcomes.VerifyError, Outcomes.Verify, Call("verify", "otp.verify", request.Challenge?.PhoneNumber), cancellationToken);
+    }
+
+    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, CancellationToken cancellationToken)
+    {
         if (Prepare(request, out var phone, out var body, out var timeToLive) is { } invalid)
         {
             return OtpSendResult.Failure(invalid);
@@ -103,8 +116,7 @@ public sealed class Ip1OtpClient : IOtpClient
         return OtpSendResult.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.CreateOperation, response.RetryAfter, [phone.Digits]));
     }
 
-    /// <inheritdoc />
-    public async Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, CancellationToken cancellationToken)
     {
         if (RequestChecks.CheckCode(request, out var code) is { } rejected)
         {
@@ -173,7 +185,10 @@ public sealed class Ip1OtpClient : IOtpClient
     /// <param name="id">The authentication <c>ID</c>.</param>
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The authentication, or the error.</returns>
-    public async Task<OtpResult<Ip1Authentication>> GetAuthenticationAsync(long id, CancellationToken cancellationToken = default)
+    public Task<OtpResult<Ip1Authentication>> GetAuthenticationAsync(long id, CancellationToken cancellationToken = default) =>
+        OtpTelemetry.TrackAsync(this, id, static (c, i, ct) => c.GetAuthenticationCoreAsync(i, ct), Outcomes.ResultError<Ip1Authentication>(), Outcomes.Result<Ip1Authentication>(), Call("get_authentication", "otp.get_authentication", null), cancellationToken);
+
+    private async Task<OtpResult<Ip1Authentication>> GetAuthenticationCoreAsync(long id, CancellationToken cancellationToken)
     {
         if (id < 0)
         {
@@ -199,7 +214,10 @@ public sealed class Ip1OtpClient : IOtpClient
     /// <summary>Lists the account's authentications (<c>GET /api/authentications</c>). A pure read, retried when it fails.</summary>
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The authentications (entries without an ID are skipped), or the error.</returns>
-    public async Task<OtpResult<IReadOnlyList<Ip1Authentication>>> ListAuthenticationsAsync(CancellationToken cancellationToken = default)
+    public Task<OtpResult<IReadOnlyList<Ip1Authentication>>> ListAuthenticationsAsync(CancellationToken cancellationToken = default) =>
+        OtpTelemetry.TrackAsync(this, 0, static (c, _, ct) => c.ListAuthenticationsCoreAsync(ct), Outcomes.ResultError<IReadOnlyList<Ip1Authentication>>(), Outcomes.Result<IReadOnlyList<Ip1Authentication>>(), Call("list_authentications", "otp.list_authentications", null), cancellationToken);
+
+    private async Task<OtpResult<IReadOnlyList<Ip1Authentication>>> ListAuthenticationsCoreAsync(CancellationToken cancellationToken)
     {
         var response = await api.ListAsync(cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
@@ -220,7 +238,10 @@ public sealed class Ip1OtpClient : IOtpClient
     /// <summary>Reads the account's defaults for new authentications (<c>GET /api/authentications/settings</c>).</summary>
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The settings (null = unset), or the error.</returns>
-    public async Task<OtpResult<Ip1Settings>> GetSettingsAsync(CancellationToken cancellationToken = default)
+    public Task<OtpResult<Ip1Settings>> GetSettingsAsync(CancellationToken cancellationToken = default) =>
+        OtpTelemetry.TrackAsync(this, 0, static (c, _, ct) => c.GetSettingsCoreAsync(ct), Outcomes.ResultError<Ip1Settings>(), Outcomes.Result<Ip1Settings>(), Call("get_settings", "otp.get_settings", null), cancellationToken);
+
+    private async Task<OtpResult<Ip1Settings>> GetSettingsCoreAsync(CancellationToken cancellationToken)
     {
         var response = await api.GetSettingsAsync(cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
@@ -246,9 +267,14 @@ public sealed class Ip1OtpClient : IOtpClient
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The settings iP1 answered, or those sent when it answered a 2xx without a body; or the error.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="settings"/> is <see langword="null"/>.</exception>
-    public async Task<OtpResult<Ip1Settings>> UpdateSettingsAsync(Ip1Settings settings, CancellationToken cancellationToken = default)
+    public Task<OtpResult<Ip1Settings>> UpdateSettingsAsync(Ip1Settings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        return OtpTelemetry.TrackAsync(this, settings, static (c, s, ct) => c.UpdateSettingsCoreAsync(s, ct), Outcomes.ResultError<Ip1Settings>(), Outcomes.Result<Ip1Settings>(), Call("update_settings", "otp.update_settings", null), cancellationToken);
+    }
+
+    private async Task<OtpResult<Ip1Settings>> UpdateSettingsCoreAsync(Ip1Settings settings, CancellationToken cancellationToken)
+    {
         if (CheckSettings(settings, out var dto) is { } invalid)
         {
             return OtpResult<Ip1Settings>.Failure(invalid);
@@ -378,6 +404,8 @@ public sealed class Ip1OtpClient : IOtpClient
         };
         return null;
     }
+
+    private OtpCall Call(string operation, string activityName, string? phone) => new(operation, activityName, ProviderName, phone, logger, timeProvider);
 
     private static OtpError? CheckId(string id, out long value) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out value)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OtpClients.Diagnostics;
 using OtpClients.Http;
 
 namespace OtpClients.NinetyNineDigital;
@@ -61,9 +62,21 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
     public string ProviderName => OtpProviderNames.NinetyNineDigital;
 
     /// <inheritdoc />
-    public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
+    public Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.SendCoreAsync(r, ct), Outcomes.SendError, Outcomes.Send, Call("send", "otp.send", request.PhoneNumber), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.VerifyCoreAsync(r, ct), Outcomes.VerifyError, Outcomes.Verify, Call("verify", "otp.verify", request.Challenge?.PhoneNumber), cancellationToken);
+    }
+
+    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, CancellationToken cancellationToken)
+    {
         if (Prepare(request, out var phone, out var local, out var from, out var message) is { } invalid)
         {
             return OtpSendResult.Failure(invalid);
@@ -95,8 +108,7 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
         return OtpSendResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, body?.Reason, NinetyNineDigitalApi.SendOperation, response.RetryAfter));
     }
 
-    /// <inheritdoc />
-    public async Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, CancellationToken cancellationToken)
     {
         if (RequestChecks.CheckCode(request, out var code) is { } rejected)
         {
@@ -182,6 +194,8 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
             ? new OtpError(OtpErrorCode.InvalidSender, "Sender must not contain control or formatting characters.")
             : null;
     }
+
+    private OtpCall Call(string operation, string activityName, string? phone) => new(operation, activityName, ProviderName, phone, logger, timeProvider);
 
     private OtpError? Prepare(OtpSendRequest request, out PhoneNumber phone, out string local, out string from, out string? message)
     {

@@ -1,0 +1,26 @@
+namespace OtpClients;
+
+/// <summary>
+/// The names to subscribe to for OtpClients' traces and metrics (OpenTelemetry: <c>AddSource(OtpDiagnostics.ActivitySourceName)</c>,
+/// <c>AddMeter(OtpDiagnostics.MeterName)</c>). No tag, log or trace ever holds a code, a credential or a full phone number.
+/// </summary>
+public static class OtpDiagnostics
+{
+    /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> name: <c>OtpClients</c>. Activities: <c>otp.send</c>, <c>otp.verify</c>, and <c>otp.&lt;operation&gt;</c> for the provider extras.</summary>
+    public const string ActivitySourceName = "OtpClients";
+
+    /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> name: <c>OtpClients</c>. Instruments: <c>otp.sends</c>, <c>otp.verifications</c>, <c>otp.duration</c>.</summary>
+    public const string MeterName = "OtpClients";
+
+    /// <summary>The tag naming the provider (<c>AMM</c>, <c>iP1</c>, <c>99digital</c>).</summary>
+    public const string ProviderTag = "otp.provider";
+
+    /// <summary>The tag naming the operation (<c>send</c>, <c>verify</c>, <c>cancel</c>, …).</summary>
+    public const string OperationTag = "otp.operation";
+
+    /// <summary>
+    /// The tag naming the outcome: <c>success</c>, a <see cref="OtpVerificationStatus"/> (<c>Verified</c>, <c>InvalidCode</c>, …),
+    /// an <see cref="OtpErrorCode"/> (<c>Timeout</c>, …) when the operation failed, or <c>cancelled</c>.
+    /// </summary>
+    public const string OutcomeTag = "otp.outcome";
+}
