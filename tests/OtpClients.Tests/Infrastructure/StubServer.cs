@@ -126,7 +126,8 @@ public sealed class StubServer : IAsyncDisposable
             context.Response.ContentType = response.ContentType;
         }
 
-        if (response.BodyBytes is { Length: > 0 } bytes)
+        // HTTP forbids a body with 1xx, 204 and 304: Kestrel would abort the connection, so none is written.
+        if (response.BodyBytes is { Length: > 0 } bytes && response.Status is not (< 200 or 204 or 304))
         {
             try
             {
