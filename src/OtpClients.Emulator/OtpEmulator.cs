@@ -35,6 +35,7 @@ public sealed class OtpEmulator : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly EmulatorState state;
+    private int disposed;
 
     private OtpEmulator(WebApplication app, EmulatorState state, Uri baseAddress)
     {
@@ -117,10 +118,15 @@ public sealed class OtpEmulator : IAsyncDisposable
     /// <summary>Forgets every code, message, setting and fault, as if just started.</summary>
     public void Reset() => state.Reset();
 
-    /// <summary>Stops the emulator.</summary>
+    /// <summary>Stops the emulator. Calling it again does nothing.</summary>
     /// <returns>A task that completes when it has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await app.StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
     }
