@@ -45,8 +45,12 @@ public sealed class OtpEmulatorFaults
     private readonly Lock gate = new();
     private readonly List<(OtpEmulatorFault Fault, int? Left)> faults = [];
     private readonly Random random;
+    private long injected;
 
     internal OtpEmulatorFaults(int? seed) => random = seed is { } s ? new Random(s) : new Random();
+
+    /// <summary>Gets how many requests a fault has hit so far.</summary>
+    public long Injected => Interlocked.Read(ref injected);
 
     /// <summary>Gets the faults still waiting.</summary>
     public IReadOnlyList<OtpEmulatorFault> Pending
@@ -85,6 +89,7 @@ public sealed class OtpEmulatorFaults
         lock (gate)
         {
             faults.Clear();
+            injected = 0;
         }
     }
 
@@ -116,6 +121,7 @@ public sealed class OtpEmulatorFaults
                         }
                     }
 
+                    injected++;
                     return fault;
                 }
             }
