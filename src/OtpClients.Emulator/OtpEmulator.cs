@@ -302,7 +302,7 @@ internal sealed class EmulatorRouter(EmulatorState state)
                 var list = new JsonArray();
                 foreach (var m in state.Outbox.Messages.Where(m => e164 is null || m.PhoneNumber == e164))
                 {
-                    list.Add(new JsonObject
+                    list.Add((JsonNode)new JsonObject
                     {
                         ["provider"] = m.Provider,
                         ["id"] = m.Id,

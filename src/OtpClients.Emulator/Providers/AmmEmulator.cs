@@ -225,7 +225,7 @@ internal sealed class AmmEmulator(EmulatorState state)
                 var checks = new JsonArray();
                 foreach (var check in entry.Checks)
                 {
-                    checks.Add(new JsonObject
+                    checks.Add((JsonNode)new JsonObject
                     {
                         ["date"] = check.Date.ToUnixTimeMilliseconds(),
                         ["verify_code"] = check.Code,

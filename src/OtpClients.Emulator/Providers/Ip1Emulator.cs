@@ -195,7 +195,7 @@ internal sealed class Ip1Emulator(EmulatorState state)
             var now = state.Now;
             foreach (var authentication in authentications.Values)
             {
-                list.Add(ToJson(authentication, now));
+                list.Add((JsonNode)ToJson(authentication, now));
             }
         }
 

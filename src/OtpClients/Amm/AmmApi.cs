@@ -34,9 +34,12 @@ internal sealed class AmmApi
     private readonly OtpProviderOptions options;
     private readonly TimeProvider timeProvider;
 
-    public AmmApi(HttpClient http, AmmOptions options, TimeProvider timeProvider)
+    private readonly Microsoft.Extensions.Logging.ILogger logger;
+
+    public AmmApi(HttpClient http, AmmOptions options, TimeProvider timeProvider, Microsoft.Extensions.Logging.ILogger logger)
     {
         this.http = http;
+        this.logger = logger;
         this.timeProvider = timeProvider;
         authorization = ProviderTransport.Basic(options.AuthKey!, options.AuthSecret!);
         sendUri = options.Resolve(SendPath);
@@ -54,7 +57,7 @@ internal sealed class AmmApi
     /// <summary><c>POST /sms/v2/verify/send</c>: sends a code.</summary>
     public Task<ApiResponse<AmmSendResponse, AmmErrorResponse>> SendAsync(AmmSendForm form, CancellationToken cancellationToken)
     {
-        var request = Create(HttpMethod.Post, sendUri);
+        var request = Create(HttpMethod.Post, sendUri, SendOperation);
         request.Content = new FormUrlEncodedContent(form.ToFields());
         return SendAsync(request, SendOperation, AmmJsonContext.Default.AmmSendResponse, cancellationToken);
     }
@@ -68,14 +71,14 @@ internal sealed class AmmApi
             query += $"&ip_address={Uri.EscapeDataString(ipAddress)}";
         }
 
-        var request = Create(HttpMethod.Get, new Uri(checkUri + query, UriKind.Absolute));
+        var request = Create(HttpMethod.Get, new Uri(checkUri + query, UriKind.Absolute), CheckOperation);
         return SendAsync(request, CheckOperation, AmmJsonContext.Default.AmmCheckResponse, cancellationToken);
     }
 
     /// <summary><c>POST /sms/v2/verify/command</c> with <c>verify_id</c> and <c>command</c>: <c>DELETE</c> cancels a code.</summary>
     public Task<ApiResponse<AmmCommandResponse, AmmErrorResponse>> CommandAsync(string verifyId, string command, CancellationToken cancellationToken)
     {
-        var request = Create(HttpMethod.Post, commandUri);
+        var request = Create(HttpMethod.Post, commandUri, CommandOperation);
         request.Content = new FormUrlEncodedContent([new("verify_id", verifyId), new("command", command)]);
         return SendAsync(request, CommandOperation, AmmJsonContext.Default.AmmCommandResponse, cancellationToken);
     }
@@ -83,26 +86,21 @@ internal sealed class AmmApi
     /// <summary><c>GET /sms/v2/verify/search?verify_id=…</c>: the history of a code.</summary>
     public Task<ApiResponse<AmmSearchResponse, AmmErrorResponse>> SearchAsync(string verifyId, CancellationToken cancellationToken)
     {
-        var request = Create(HttpMethod.Get, new Uri($"{searchUri}?verify_id={Uri.EscapeDataString(verifyId)}", UriKind.Absolute));
+        var request = Create(HttpMethod.Get, new Uri($"{searchUri}?verify_id={Uri.EscapeDataString(verifyId)}", UriKind.Absolute), SearchOperation);
         return SendAsync(request, SearchOperation, AmmJsonContext.Default.AmmSearchResponse, cancellationToken);
     }
 
-    private HttpRequestMessage Create(HttpMethod method, Uri uri)
+    private OtpRequestMessage Create(HttpMethod method, Uri uri, OtpOperation operation)
     {
-        var request = new HttpRequestMessage(method, uri);
+        var request = new OtpRequestMessage(method, uri, operation);
         request.Headers.Authorization = authorization;
         request.Headers.Accept.Add(AcceptJson);
         return request;
     }
 
-    private async Task<ApiResponse<T, AmmErrorResponse>> SendAsync<T>(HttpRequestMessage request, OtpOperation operation, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, CancellationToken cancellationToken)
-        where T : class
-    {
-        using (request)
-        {
-            return await ProviderTransport.SendAsync(http, request, operation, info, AmmJsonContext.Default.AmmErrorResponse, options, timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task<ApiResponse<T, AmmErrorResponse>> SendAsync<T>(HttpRequestMessage request, OtpOperation operation, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, CancellationToken cancellationToken)
+        where T : class =>
+        ProviderTransport.SendAsync(http, request, operation, info, AmmJsonContext.Default.AmmErrorResponse, options, timeProvider, logger, cancellationToken);
 }
 
 /// <summary>The fields of <c>POST send</c>; optional fields are sent only when set.</summary>
@@ -116,42 +114,46 @@ internal sealed record AmmSendForm(string To, string Text)
     public int? MaxRetry { get; init; }
     public int? TtlSeconds { get; init; }
 
-    public List<KeyValuePair<string, string>> ToFields()
+    public KeyValuePair<string, string>[] ToFields()
     {
-        var fields = new List<KeyValuePair<string, string>>(9) { new("to", To), new("text", Text) };
+        var count = 2 + (From is null ? 0 : 1) + (Sandbox ? 1 : 0) + (AppId is null ? 0 : 1) + (Encoding is null ? 0 : 1) + (CodeLength is null ? 0 : 1) + (MaxRetry is null ? 0 : 1) + (TtlSeconds is null ? 0 : 1);
+        var fields = new KeyValuePair<string, string>[count];
+        var i = 0;
+        fields[i++] = new("to", To);
+        fields[i++] = new("text", Text);
         if (From is not null)
         {
-            fields.Add(new("from", From));
+            fields[i++] = new("from", From);
         }
 
         if (Sandbox)
         {
-            fields.Add(new("sandbox", "true"));
+            fields[i++] = new("sandbox", "true");
         }
 
         if (AppId is not null)
         {
-            fields.Add(new("app_id", AppId));
+            fields[i++] = new("app_id", AppId);
         }
 
         if (Encoding is { } encoding)
         {
-            fields.Add(new("encoding", encoding switch { AmmEncoding.Ucs2 => "UCS2", AmmEncoding.Auto => "AUTO", _ => "7BIT" }));
+            fields[i++] = new("encoding", encoding switch { AmmEncoding.Ucs2 => "UCS2", AmmEncoding.Auto => "AUTO", _ => "7BIT" });
         }
 
         if (CodeLength is { } length)
         {
-            fields.Add(new("code_len", length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            fields[i++] = new("code_len", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (MaxRetry is { } retry)
         {
-            fields.Add(new("max_retry", retry.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            fields[i++] = new("max_retry", retry.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (TtlSeconds is { } ttl)
         {
-            fields.Add(new("ttl", ttl.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            fields[i] = new("ttl", ttl.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return fields;

@@ -36,7 +36,7 @@ public sealed class AmmOtpClient : IOtpClient
     private readonly AmmApi api;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
-    private readonly MessageTemplate defaultTemplate;
+    private readonly string defaultText;
     private readonly string? defaultSender;
     private readonly string? appId;
     private readonly AmmEncoding? encoding;
@@ -59,8 +59,8 @@ public sealed class AmmOtpClient : IOtpClient
         options.EnsureValid(nameof(options));
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
-        api = new AmmApi(httpClient, options, this.timeProvider);
-        defaultTemplate = MessageTemplate.Parse(options.MessageTemplate);
+        api = new AmmApi(httpClient, options, this.timeProvider, this.logger);
+        defaultText = MessageTemplate.Parse(options.MessageTemplate).ToAmmText();
         defaultSender = options.Sender;
         appId = options.AppId;
         encoding = options.Encoding;
@@ -316,10 +316,15 @@ public sealed class AmmOtpClient : IOtpClient
         }
 
         phone = parsed!;
-        var template = defaultTemplate;
-        if (request.MessageTemplate is not null && RequestChecks.ParseTemplate(request.MessageTemplate, out template) is { } templateError)
+        var text = defaultText;
+        if (request.MessageTemplate is not null)
         {
-            return templateError;
+            if (RequestChecks.ParseTemplate(request.MessageTemplate, out var template) is { } templateError)
+            {
+                return templateError;
+            }
+
+            text = template!.ToAmmText();
         }
 
         string? from = null;
@@ -340,7 +345,7 @@ public sealed class AmmOtpClient : IOtpClient
         }
 
         timeToLive = ttlSeconds is { } s ? TimeSpan.FromSeconds(s) : AmmOptions.ProviderDefaultTimeToLive;
-        form = new AmmSendForm(phone.Digits, template!.ToAmmText())
+        form = new AmmSendForm(phone.Digits, text)
         {
             From = from,
             Sandbox = sandbox,

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using OtpClients;
 using OtpClients.Amm;
 using OtpClients.DependencyInjection;
-using OtpClients.Diagnostics;
 using OtpClients.Failover;
 using OtpClients.Http;
 using OtpClients.Ip1;
@@ -253,8 +252,7 @@ public sealed class OtpClientBuilder
             .AddHttpMessageHandler(sp => new OtpResilienceHandler(
                 sp.GetRequiredService<OtpResiliencePipelines>().Get(clientName, sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName)),
                 sp.GetRequiredService<TimeProvider>()))
-            .RemoveAllLoggers()
-            .AddLogger(static sp => new RedactingHttpClientLogger(sp.GetRequiredService<ILoggerFactory>().CreateLogger("OtpClients.Http")));
+            .RemoveAllLoggers(); // IHttpClientFactory would log the URI (AMM's check carries the code there); the clients log each exchange, redacted, at Debug.
 
         IOtpClient Factory(IServiceProvider sp) => create(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),

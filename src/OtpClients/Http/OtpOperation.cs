@@ -1,14 +1,12 @@
 namespace OtpClients.Http;
 
 /// <summary>
-/// Describes one provider endpoint call: which provider, which operation, and whether it is a pure read. The
-/// resilience handler reads it from <see cref="HttpRequestMessage.Options"/> to decide what may be retried.
+/// Describes one provider endpoint call: which provider, which operation, and whether it is a pure read. It travels on
+/// the request (<see cref="OtpRequestMessage"/>) for the resilience handler, which retries any failure of a pure read
+/// only. The HTTP method does not tell: AMM's check is a GET that consumes an attempt.
 /// </summary>
 internal sealed class OtpOperation
 {
-    /// <summary>The key under which the operation travels on the request.</summary>
-    public static readonly HttpRequestOptionsKey<OtpOperation> Key = new("OtpClients.Operation");
-
     public OtpOperation(string providerName, string name, bool isReadOnly)
     {
         ProviderName = providerName;
@@ -29,4 +27,10 @@ internal sealed class OtpOperation
     public bool MayBeAcceptedOnFailure => !IsReadOnly;
 
     public override string ToString() => $"{ProviderName} {Name}";
+}
+
+/// <summary>A request that knows its <see cref="OtpOperation"/> (no per-request options dictionary).</summary>
+internal sealed class OtpRequestMessage(HttpMethod method, Uri uri, OtpOperation operation) : HttpRequestMessage(method, uri)
+{
+    public OtpOperation Operation { get; } = operation;
 }

@@ -82,7 +82,7 @@ internal static class OtpResilience
     /// <summary>Decides whether an attempt may be tried again without risking a second send or check.</summary>
     internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeSpan totalTimeout, TimeProvider timeProvider)
     {
-        var readOnly = context.Properties.TryGetValue(RequestKey, out var request) && request.Options.TryGetValue(OtpOperation.Key, out var operation) && operation.IsReadOnly;
+        var readOnly = context.Properties.TryGetValue(RequestKey, out var request) && request is OtpRequestMessage { Operation.IsReadOnly: true };
         if (outcome.Exception is { } exception)
         {
             return exception switch

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -18,6 +19,7 @@ internal static class ProviderTransport
 {
     private const int InitialBufferSize = 4096;
 
+    /// <summary>Sends <paramref name="request"/> (and disposes it) and reads the answer.</summary>
     public static async Task<ApiResponse<TContent, TError>> SendAsync<TContent, TError>(
         HttpClient client,
         HttpRequestMessage request,
@@ -26,12 +28,14 @@ internal static class ProviderTransport
         JsonTypeInfo<TError>? errorInfo,
         OtpProviderOptions options,
         TimeProvider timeProvider,
+        ILogger logger,
         CancellationToken cancellationToken)
         where TContent : class
         where TError : class
     {
-        request.Options.Set(OtpOperation.Key, operation);
+        using var ownedRequest = request;
         var maxResponseBytes = options.MaxResponseBytes;
+        var start = logger.IsEnabled(LogLevel.Debug) ? timeProvider.GetTimestamp() : 0;
         HttpResponseMessage response;
         try
         {
@@ -39,11 +43,13 @@ internal static class ProviderTransport
         }
         catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
         {
+            LogExchange(logger, request, start, timeProvider, null, ex);
             return new ApiResponse<TContent, TError> { TransportError = error };
         }
 
         using (response)
         {
+            LogExchange(logger, request, start, timeProvider, response, null);
             var status = (int)response.StatusCode;
             var retryAfter = GetRetryAfter(response.Headers.RetryAfter, timeProvider);
             var mediaType = response.Content.Headers.ContentType?.MediaType;
@@ -60,9 +66,15 @@ internal static class ProviderTransport
                 try
                 {
                     // The body is read after the resilience pipeline returned the headers: bound it by the attempt timeout too.
-                    using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    readTimeout.CancelAfter(options.AttemptTimeout);
-                    (buffer, count) = await ReadCappedAsync(response.Content, length, maxResponseBytes, readTimeout.Token).ConfigureAwait(false);
+                    var readTimeout = ReadTimeout.Rent(options.AttemptTimeout, cancellationToken);
+                    try
+                    {
+                        (buffer, count) = await ReadCappedAsync(response.Content, length, maxResponseBytes, readTimeout.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        readTimeout.Return();
+                    }
                 }
                 catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
                 {
@@ -107,6 +119,27 @@ internal static class ProviderTransport
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
+        }
+    }
+
+    /// <summary>Logs one HTTP exchange at Debug: method, host, path, status. Never the query string, headers or body.</summary>
+    private static void LogExchange(ILogger logger, HttpRequestMessage request, long start, TimeProvider timeProvider, HttpResponseMessage? response, Exception? exception)
+    {
+        if (start == 0 || !logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        var elapsed = timeProvider.GetElapsedTime(start).TotalMilliseconds;
+        var host = request.RequestUri?.Authority ?? string.Empty;
+        var path = request.RequestUri?.AbsolutePath ?? string.Empty;
+        if (response is not null)
+        {
+            Diagnostics.Log.HttpCompleted(logger, request.Method.Method, host, path, (int)response.StatusCode, elapsed);
+        }
+        else
+        {
+            Diagnostics.Log.HttpFailed(logger, request.Method.Method, host, path, elapsed, exception?.GetType().Name ?? "unknown");
         }
     }
 

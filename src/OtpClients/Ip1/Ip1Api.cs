@@ -45,9 +45,12 @@ internal sealed class Ip1Api
     private readonly OtpProviderOptions options;
     private readonly TimeProvider timeProvider;
 
-    public Ip1Api(HttpClient http, Ip1Options options, TimeProvider timeProvider)
+    private readonly Microsoft.Extensions.Logging.ILogger logger;
+
+    public Ip1Api(HttpClient http, Ip1Options options, TimeProvider timeProvider, Microsoft.Extensions.Logging.ILogger logger)
     {
         this.http = http;
+        this.logger = logger;
         this.timeProvider = timeProvider;
         authorization = ProviderTransport.Basic(options.AccountId!, options.ApiKey!);
         authenticationsUri = options.Resolve(AuthenticationsPath);
@@ -88,13 +91,13 @@ internal sealed class Ip1Api
         return content;
     }
 
-    private async Task<ApiResponse<T, Ip1ErrorDto>> SendAsync<T>(HttpMethod method, Uri uri, HttpContent? content, OtpOperation operation, JsonTypeInfo<T> info, CancellationToken cancellationToken)
+    private Task<ApiResponse<T, Ip1ErrorDto>> SendAsync<T>(HttpMethod method, Uri uri, HttpContent? content, OtpOperation operation, JsonTypeInfo<T> info, CancellationToken cancellationToken)
         where T : class
     {
-        using var request = new HttpRequestMessage(method, uri) { Content = content };
+        var request = new OtpRequestMessage(method, uri, operation) { Content = content };
         request.Headers.Authorization = authorization;
         request.Headers.Accept.Add(AcceptJson);
-        return await ProviderTransport.SendAsync(http, request, operation, info, Ip1JsonContext.Default.Ip1ErrorDto, options, timeProvider, cancellationToken).ConfigureAwait(false);
+        return ProviderTransport.SendAsync(http, request, operation, info, Ip1JsonContext.Default.Ip1ErrorDto, options, timeProvider, logger, cancellationToken);
     }
 }
 

@@ -65,7 +65,7 @@ public sealed class Ip1OtpClient : IOtpClient
         options.EnsureValid(nameof(options));
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
-        api = new Ip1Api(httpClient, options, this.timeProvider);
+        api = new Ip1Api(httpClient, options, this.timeProvider, this.logger);
         defaultTemplate = options.MessageTemplate is null ? null : MessageTemplate.Parse(options.MessageTemplate).ToIp1Format();
         defaultSender = options.Sender;
         defaultCodeLength = options.CodeLength;

@@ -30,9 +30,12 @@ internal sealed class NinetyNineDigitalApi
     private readonly OtpProviderOptions options;
     private readonly TimeProvider timeProvider;
 
-    public NinetyNineDigitalApi(HttpClient http, NinetyNineDigitalOptions options, TimeProvider timeProvider)
+    private readonly Microsoft.Extensions.Logging.ILogger logger;
+
+    public NinetyNineDigitalApi(HttpClient http, NinetyNineDigitalOptions options, TimeProvider timeProvider, Microsoft.Extensions.Logging.ILogger logger)
     {
         this.http = http;
+        this.logger = logger;
         this.timeProvider = timeProvider;
         apiKey = options.ApiKey!;
         sendUri = options.Resolve(options.SendPath);
@@ -74,12 +77,12 @@ internal sealed class NinetyNineDigitalApi
         form.Add(part);
     }
 
-    private async Task<ApiResponse<T, T>> SendAsync<T>(Uri uri, MultipartFormDataContent form, OtpOperation operation, JsonTypeInfo<T> info, CancellationToken cancellationToken)
+    private Task<ApiResponse<T, T>> SendAsync<T>(Uri uri, MultipartFormDataContent form, OtpOperation operation, JsonTypeInfo<T> info, CancellationToken cancellationToken)
         where T : class
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = form };
+        var request = new OtpRequestMessage(HttpMethod.Post, uri, operation) { Content = form };
         request.Headers.Accept.Add(AcceptJson);
-        return await ProviderTransport.SendAsync(http, request, operation, info, info, options, timeProvider, cancellationToken).ConfigureAwait(false);
+        return ProviderTransport.SendAsync(http, request, operation, info, info, options, timeProvider, logger, cancellationToken);
     }
 }
 

@@ -53,7 +53,7 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
         options.EnsureValid(nameof(options));
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
-        api = new NinetyNineDigitalApi(httpClient, options, this.timeProvider);
+        api = new NinetyNineDigitalApi(httpClient, options, this.timeProvider, this.logger);
         defaultSender = options.Sender;
         defaultMessage = options.MessageTemplate is null ? null : MessageTemplate.Parse(options.MessageTemplate).ToNinetyNineDigitalMessage();
     }
