@@ -184,13 +184,9 @@ internal sealed class AmmSendResponse
     public string? ErrorMsg { get; init; }
 }
 
-/// <summary><c>check</c> → <c>{"id_sms": "…", "verify_status": "VERIFIED"}</c>.</summary>
+/// <summary><c>check</c> → <c>{"id_sms": "…", "verify_status": "VERIFIED"}</c>; <c>id_sms</c> is not read (it serves only <c>search</c>).</summary>
 internal sealed class AmmCheckResponse
 {
-    [JsonPropertyName("id_sms")]
-    [JsonConverter(typeof(FlexibleStringConverter))]
-    public string? IdSms { get; init; }
-
     [JsonPropertyName("verify_status")]
     [JsonConverter(typeof(FlexibleStringConverter))]
     public string? VerifyStatus { get; init; }

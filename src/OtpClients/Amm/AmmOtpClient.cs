@@ -77,97 +77,99 @@ public sealed class AmmOtpClient : IOtpClient
     public Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.SendCoreAsync(r, ct), Outcomes.SendError, Outcomes.Send, Call("send", "otp.send", request.PhoneNumber), cancellationToken);
+        return SendCoreAsync(request, Call("send", "otp.send", request.PhoneNumber), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.VerifyCoreAsync(r, ct), Outcomes.VerifyError, Outcomes.Verify, Call("verify", "otp.verify", request.Challenge?.PhoneNumber), cancellationToken);
+        return VerifyCoreAsync(request, Call("verify", "otp.verify", request.Challenge?.PhoneNumber), cancellationToken);
     }
 
-    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, CancellationToken cancellationToken)
+    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         if (Prepare(request, out var phone, out var form, out var timeToLive) is { } invalid)
         {
-            return OtpSendResult.Failure(invalid);
+            return scope.Done(OtpSendResult.Failure(invalid));
         }
 
         var response = await api.SendAsync(form, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpSendResult.Failure(transport);
+            return scope.Done(OtpSendResult.Failure(transport));
         }
 
         if (response.IsSuccessStatusCode && response.Content is { VerifyId: { Length: > 0 } verifyId } && IsWellFormedId(verifyId))
         {
-            return OtpSendResult.Success(new OtpChallenge(ProviderName, verifyId, phone.E164)
+            return scope.Done(OtpSendResult.Success(new OtpChallenge(ProviderName, verifyId, phone.E164)
             {
                 ExpiresAt = timeProvider.GetUtcNow() + timeToLive,
-            });
+            }));
         }
 
         var errorMsg = response.Content?.ErrorMsg ?? response.ErrorContent?.ErrorMsg;
         if (response.IsSuccessStatusCode && errorMsg is null)
         {
-            return OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.SendOperation, "the answer has no verify_id"));
+            return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.SendOperation, "the answer has no verify_id")));
         }
 
-        return OtpSendResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SendOperation, response.RetryAfter));
+        return scope.Done(OtpSendResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SendOperation, response.RetryAfter)));
     }
 
-    private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, CancellationToken cancellationToken)
+    private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         if (RequestChecks.CheckCode(request, out var code) is { } rejected)
         {
-            return rejected;
+            return scope.Done(rejected);
         }
 
         if ((RequestChecks.CheckChallenge(request.Challenge, ProviderName, out _) ?? RequestChecks.CheckIpAddress(request.ClientIpAddress)) is { } invalid)
         {
-            return OtpVerifyResult.Failure(invalid);
+            return scope.Done(OtpVerifyResult.Failure(invalid));
         }
 
         var response = await api.CheckAsync(request.Challenge.Id, code, request.ClientIpAddress, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpVerifyResult.Failure(transport);
+            return scope.Done(OtpVerifyResult.Failure(transport));
         }
 
         var status = response.IsSuccessStatusCode ? response.Content?.VerifyStatus ?? response.Content?.ErrorMsg : response.ErrorContent?.ErrorMsg;
         if (status is null)
         {
-            return OtpVerifyResult.Failure(response.IsSuccessStatusCode
+            return scope.Done(OtpVerifyResult.Failure(response.IsSuccessStatusCode
                 ? HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CheckOperation, "the answer has no verify_status")
-                : AmmErrors.FromAnswer(response.StatusCode, null, AmmApi.CheckOperation, response.RetryAfter));
+                : AmmErrors.FromAnswer(response.StatusCode, null, AmmApi.CheckOperation, response.RetryAfter)));
         }
 
         // Only the documented success form, exactly (HTTP 200 with verify_status VERIFIED), is taken as verified: fail closed.
         if (AmmErrors.ByVerifyStatus.TryGetValue(status, out var mapped) && (mapped != OtpVerificationStatus.Verified || response.StatusCode == 200 && response.Content?.VerifyStatus == status))
         {
-            return mapped switch
+            return scope.Done(mapped switch
             {
                 OtpVerificationStatus.Verified => OtpVerifyResult.Verified(status),
                 OtpVerificationStatus.InvalidCode => await ClassifyFailedAsync(request.Challenge.Id, status, cancellationToken).ConfigureAwait(false),
                 _ => OtpVerifyResult.Rejected(mapped, status),
-            };
+            });
         }
 
         var raw = Diagnostics.Redactor.Clean(status, [code]);
         if (response.IsSuccessStatusCode && response.Content?.VerifyStatus is not null)
         {
-            return OtpVerifyResult.Failure(
+            return scope.Done(OtpVerifyResult.Failure(
                 new OtpError(OtpErrorCode.UnexpectedResponse, $"{AmmApi.CheckOperation}: AMM answered an undocumented verify_status; it is not taken as verified (HTTP {response.StatusCode}).")
                 {
                     ProviderCode = raw,
                     HttpStatusCode = response.StatusCode,
                     MayHaveBeenAccepted = true,
                 },
-                raw);
+                raw));
         }
 
-        return OtpVerifyResult.Failure(AmmErrors.FromAnswer(response.StatusCode, status, AmmApi.CheckOperation, response.RetryAfter), raw);
+        return scope.Done(OtpVerifyResult.Failure(AmmErrors.FromAnswer(response.StatusCode, status, AmmApi.CheckOperation, response.RetryAfter), raw));
     }
 
     /// <summary>Cancels a code that was not used yet (<c>verify/command</c> with <c>command=DELETE</c>); its code can no longer be verified.</summary>
@@ -191,36 +193,37 @@ public sealed class AmmOtpClient : IOtpClient
     public Task<OtpCancelResult> CancelAsync(string verifyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verifyId);
-        return OtpTelemetry.TrackAsync(this, verifyId, static (c, id, ct) => c.CancelCoreAsync(id, ct), Outcomes.CancelError, Outcomes.Cancel, Call("cancel", "otp.cancel", null), cancellationToken);
+        return CancelCoreAsync(verifyId, Call("cancel", "otp.cancel", null), cancellationToken);
     }
 
-    private async Task<OtpCancelResult> CancelCoreAsync(string verifyId, CancellationToken cancellationToken)
+    private async Task<OtpCancelResult> CancelCoreAsync(string verifyId, OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         if (!IsWellFormedId(verifyId))
         {
-            return OtpCancelResult.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space)."));
+            return scope.Done(OtpCancelResult.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space).")));
         }
 
         var response = await api.CommandAsync(verifyId, CancelCommand, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpCancelResult.Failure(transport);
+            return scope.Done(OtpCancelResult.Failure(transport));
         }
 
         if (response.IsSuccessStatusCode && response.Content is { ErrorMsg: null } content)
         {
-            return string.Equals(content.Command?.Trim(), CancelCommand, StringComparison.OrdinalIgnoreCase)
+            return scope.Done(string.Equals(content.Command?.Trim(), CancelCommand, StringComparison.OrdinalIgnoreCase)
                 ? OtpCancelResult.Success()
-                : OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CommandOperation, "the answer does not confirm the DELETE command"));
+                : OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CommandOperation, "the answer does not confirm the DELETE command")));
         }
 
         var errorMsg = response.Content?.ErrorMsg ?? response.ErrorContent?.ErrorMsg;
         if (response.IsSuccessStatusCode && errorMsg is null)
         {
-            return OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CommandOperation, "the answer could not be read"));
+            return scope.Done(OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CommandOperation, "the answer could not be read")));
         }
 
-        return OtpCancelResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.CommandOperation, response.RetryAfter));
+        return scope.Done(OtpCancelResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.CommandOperation, response.RetryAfter)));
     }
 
     /// <summary>Reads the history of a code (<c>verify/search</c>): its status, dates and checks. A pure read, retried when it fails.</summary>
@@ -244,25 +247,26 @@ public sealed class AmmOtpClient : IOtpClient
     public Task<OtpResult<AmmVerification>> SearchAsync(string verifyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verifyId);
-        return OtpTelemetry.TrackAsync(this, verifyId, static (c, id, ct) => c.SearchCoreAsync(id, ct), Outcomes.ResultError<AmmVerification>(), Outcomes.Result<AmmVerification>(), Call("search", "otp.search", null), cancellationToken);
+        return SearchCoreAsync(verifyId, Call("search", "otp.search", null), cancellationToken);
     }
 
-    private async Task<OtpResult<AmmVerification>> SearchCoreAsync(string verifyId, CancellationToken cancellationToken)
+    private async Task<OtpResult<AmmVerification>> SearchCoreAsync(string verifyId, OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         if (!IsWellFormedId(verifyId))
         {
-            return OtpResult<AmmVerification>.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space)."));
+            return scope.Done(OtpResult<AmmVerification>.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space).")));
         }
 
         var response = await api.SearchAsync(verifyId, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpResult<AmmVerification>.Failure(transport);
+            return scope.Done(OtpResult<AmmVerification>.Failure(transport));
         }
 
         if (response.IsSuccessStatusCode && response.Content is { ErrorMsg: null } content)
         {
-            return OtpResult<AmmVerification>.Success(new AmmVerification
+            return scope.Done(OtpResult<AmmVerification>.Success(new AmmVerification
             {
                 VerifyId = content.VerifyId ?? verifyId,
                 Status = content.VerifyStatus,
@@ -279,16 +283,16 @@ public sealed class AmmOtpClient : IOtpClient
                     Status = c.VerifyStatus,
                     IpAddress = c.IpAddress,
                 }).ToArray() ?? [],
-            });
+            }));
         }
 
         var errorMsg = response.Content?.ErrorMsg ?? response.ErrorContent?.ErrorMsg;
         if (response.IsSuccessStatusCode && errorMsg is null)
         {
-            return OtpResult<AmmVerification>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.SearchOperation, "the answer could not be read"));
+            return scope.Done(OtpResult<AmmVerification>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.SearchOperation, "the answer could not be read")));
         }
 
-        return OtpResult<AmmVerification>.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SearchOperation, response.RetryAfter));
+        return scope.Done(OtpResult<AmmVerification>.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SearchOperation, response.RetryAfter)));
     }
 
     /// <summary>

@@ -22,34 +22,20 @@ internal static class OtpTelemetry
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("otp.duration", "s", "Duration of OTP operations, retries included, by provider, operation and outcome.");
 
-    /// <summary>Runs an operation inside its activity, then records its outcome, duration and log line.</summary>
-    public static async Task<TResult> TrackAsync<TClient, TArg, TResult>(
-        TClient client,
-        TArg argument,
-        Func<TClient, TArg, CancellationToken, Task<TResult>> operation,
-        Func<TResult, OtpError?> error,
-        Func<TResult, string> outcome,
-        OtpCall call,
-        CancellationToken cancellationToken)
+    /// <summary>Starts tracking an operation: its activity and start time. Dispose the scope when the operation ends.</summary>
+    public static OtpScope Begin(in OtpCall call)
     {
-        using var activity = ActivitySource.StartActivity(call.ActivityName, ActivityKind.Client);
+        var activity = ActivitySource.StartActivity(call.ActivityName, ActivityKind.Client);
         activity?.SetTag(OtpDiagnostics.ProviderTag, call.Provider);
-        var start = call.TimeProvider.GetTimestamp();
-        try
-        {
-            var result = await operation(client, argument, cancellationToken).ConfigureAwait(false);
-            var failure = error(result);
-            Record(activity, call, outcome(result), failure, start);
-            return result;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Record(activity, call, Cancelled, null, start);
-            throw;
-        }
+        return new OtpScope(call, activity, call.TimeProvider.GetTimestamp());
     }
 
-    private static void Record(Activity? activity, OtpCall call, string outcome, OtpError? error, long start)
+    internal static void Record(Activity? activity, in OtpCall call, string outcome, OtpError? error, long start)
+    {
+        RecordCore(activity, call, outcome, error, start);
+    }
+
+    private static void RecordCore(Activity? activity, in OtpCall call, string outcome, OtpError? error, long start)
     {
         var elapsed = call.TimeProvider.GetElapsedTime(start);
         var tags = new TagList
@@ -96,29 +82,41 @@ internal static class OtpTelemetry
     }
 }
 
-/// <summary>Describes one tracked call. <paramref name="Phone"/> is masked before it is logged.</summary>
-internal readonly record struct OtpCall(string Operation, string ActivityName, string Provider, string? Phone, ILogger Logger, TimeProvider TimeProvider);
-
-/// <summary>How each result type reads as an outcome (cached delegates: no allocation per call).</summary>
-internal static class Outcomes
+/// <summary>
+/// One tracked operation: <c>using var scope = OtpTelemetry.Begin(call);</c> then <c>return scope.Done(result);</c>.
+/// A scope disposed without an outcome (the caller cancelled, or a bug threw) records <c>cancelled</c>.
+/// </summary>
+internal struct OtpScope(OtpCall call, Activity? activity, long start) : IDisposable
 {
-    public static readonly Func<OtpSendResult, OtpError?> SendError = static r => r.Error;
-    public static readonly Func<OtpSendResult, string> Send = static r => r.IsSuccess ? OtpTelemetry.Success : r.Error.Code.ToString();
-    public static readonly Func<OtpVerifyResult, OtpError?> VerifyError = static r => r.Error;
-    public static readonly Func<OtpVerifyResult, string> Verify = static r => r.Error?.Code.ToString() ?? r.Status.ToString();
-    public static readonly Func<OtpCancelResult, OtpError?> CancelError = static r => r.Error;
-    public static readonly Func<OtpCancelResult, string> Cancel = static r => r.IsSuccess ? OtpTelemetry.Success : r.Error.Code.ToString();
+    private bool completed;
 
-    public static Func<OtpResult<T>, OtpError?> ResultError<T>()
-        where T : notnull => ResultOutcomes<T>.Error;
+    public OtpSendResult Done(OtpSendResult result) => Record(result, result.IsSuccess ? OtpTelemetry.Success : result.Error.Code.ToString(), result.Error);
 
-    public static Func<OtpResult<T>, string> Result<T>()
-        where T : notnull => ResultOutcomes<T>.Outcome;
+    public OtpVerifyResult Done(OtpVerifyResult result) => Record(result, result.Error?.Code.ToString() ?? result.Status.ToString(), result.Error);
 
-    private static class ResultOutcomes<T>
-        where T : notnull
+    public OtpCancelResult Done(OtpCancelResult result) => Record(result, result.IsSuccess ? OtpTelemetry.Success : result.Error.Code.ToString(), result.Error);
+
+    public OtpResult<T> Done<T>(OtpResult<T> result)
+        where T : notnull => Record(result, result.IsSuccess ? OtpTelemetry.Success : result.Error.Code.ToString(), result.Error);
+
+    public void Dispose()
     {
-        public static readonly Func<OtpResult<T>, OtpError?> Error = static r => r.Error;
-        public static readonly Func<OtpResult<T>, string> Outcome = static r => r.IsSuccess ? OtpTelemetry.Success : r.Error.Code.ToString();
+        if (!completed)
+        {
+            completed = true;
+            OtpTelemetry.Record(activity, call, OtpTelemetry.Cancelled, null, start);
+        }
+
+        activity?.Dispose();
+    }
+
+    private TResult Record<TResult>(TResult result, string outcome, OtpError? error)
+    {
+        completed = true;
+        OtpTelemetry.Record(activity, call, outcome, error, start);
+        return result;
     }
 }
+
+/// <summary>Describes one tracked call. <paramref name="Phone"/> is masked before it is logged.</summary>
+internal readonly record struct OtpCall(string Operation, string ActivityName, string Provider, string? Phone, ILogger Logger, TimeProvider TimeProvider);

@@ -6,7 +6,7 @@ namespace OtpClients.Http;
 /// </summary>
 /// <typeparam name="TContent">The success body.</typeparam>
 /// <typeparam name="TError">The provider's error body.</typeparam>
-internal sealed class ApiResponse<TContent, TError>
+internal readonly struct ApiResponse<TContent, TError>
     where TContent : class
     where TError : class
 {

@@ -14,13 +14,25 @@ internal sealed class FlexibleStringConverter : JsonConverter<string>
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
     {
         JsonTokenType.String => reader.GetString(),
-        JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
+        JsonTokenType.Number => NumberText(ref reader),
         JsonTokenType.True => "true",
         JsonTokenType.False => "false",
         _ => throw new JsonException("Expected a string or a number."),
     };
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+    private static readonly string[] Digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+    private static string NumberText(ref Utf8JsonReader reader)
+    {
+        if (!reader.HasValueSequence && reader.ValueSpan is [var single] && single is >= (byte)'0' and <= (byte)'9')
+        {
+            return Digits[single - '0'];
+        }
+
+        return System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+    }
 }
 
 /// <summary>Reads a JSON number or a numeric string as a 64-bit integer (a fractional number is truncated). Any other token is a <see cref="JsonException"/>.</summary>
@@ -98,6 +110,23 @@ internal sealed class FlexibleUtcDateConverter : JsonConverter<DateTimeOffset?>
         if (reader.TokenType != JsonTokenType.String)
         {
             return null;
+        }
+
+        // ISO 8601 without allocating: with an offset or Z as written, without one as UTC.
+        if (!reader.HasValueSequence && !reader.ValueIsEscaped)
+        {
+            var text = reader.ValueSpan;
+            var time = text.IndexOf((byte)'T');
+            var hasOffset = time >= 0 && (text[time..].IndexOfAny((byte)'+', (byte)'-') >= 0 || text[^1] is (byte)'Z' or (byte)'z');
+            if (hasOffset && reader.TryGetDateTimeOffset(out var withOffset))
+            {
+                return withOffset;
+            }
+
+            if (!hasOffset && reader.TryGetDateTime(out var local))
+            {
+                return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Utc));
+            }
         }
 
         return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value)

@@ -33,4 +33,7 @@ internal sealed class OtpOperation
 internal sealed class OtpRequestMessage(HttpMethod method, Uri uri, OtpOperation operation) : HttpRequestMessage(method, uri)
 {
     public OtpOperation Operation { get; } = operation;
+
+    /// <summary>Gets or sets when the resilience pipeline started with this request (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long StartTimestamp { get; set; }
 }

@@ -19,9 +19,6 @@ internal static class OtpResilience
     /// <summary>The request being sent, for the retry predicate.</summary>
     public static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("OtpClients.Request");
 
-    /// <summary>When the operation started (<see cref="TimeProvider.GetTimestamp"/>), to cap <c>Retry-After</c> by what is left of the total timeout.</summary>
-    public static readonly ResiliencePropertyKey<long> StartKey = new("OtpClients.Start");
-
     public static ResiliencePipeline<HttpResponseMessage> CreatePipeline(OtpProviderOptions options, TimeProvider timeProvider, IOtpResilienceEvents? events = null)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
@@ -102,7 +99,7 @@ internal static class OtpResilience
             // The provider said it did not process the request. Wait as asked, unless that outlasts the total timeout:
             // then the answer is returned as it is (RateLimited / ProviderUnavailable with RetryAfter).
             if (ProviderTransport.GetRetryAfter(response.Headers.RetryAfter, timeProvider) is { } wait
-                && context.Properties.TryGetValue(StartKey, out var start)
+                && request is OtpRequestMessage { StartTimestamp: var start and not 0 }
                 && wait >= totalTimeout - timeProvider.GetElapsedTime(start))
             {
                 return false;
@@ -159,7 +156,11 @@ internal sealed class OtpResilienceHandler : DelegatingHandler
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(OtpResilience.RequestKey, request);
-        context.Properties.Set(OtpResilience.StartKey, timeProvider.GetTimestamp());
+        if (request is OtpRequestMessage otpRequest)
+        {
+            // Kept on the request, not in the context's properties: a boxed timestamp per call is avoidable.
+            otpRequest.StartTimestamp = timeProvider.GetTimestamp();
+        }
         try
         {
             var outcome = await pipeline.ExecuteOutcomeAsync(
@@ -167,8 +168,7 @@ internal sealed class OtpResilienceHandler : DelegatingHandler
                 {
                     try
                     {
-                        var response = await state.Handler.SendOnceAsync(state.Request, ctx.CancellationToken).ConfigureAwait(false);
-                        return Outcome.FromResult(response);
+                        return Outcome.FromResult(await state.Handler.SendOnceAsync(state.Request, ctx.CancellationToken).ConfigureAwait(false));
                     }
                     catch (Exception ex)
                     {

@@ -61,8 +61,8 @@ internal sealed class Ip1Api
     }
 
     /// <summary><c>POST /api/authentications</c>: creates and sends an authentication.</summary>
-    public Task<ApiResponse<Ip1AuthenticationDto, Ip1ErrorDto>> CreateAsync(Ip1NewAuthenticationDto body, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, authenticationsUri, Json(body, Ip1JsonContext.Default.Ip1NewAuthenticationDto), CreateOperation, Ip1JsonContext.Default.Ip1AuthenticationDto, cancellationToken);
+    public Task<ApiResponse<Ip1AuthenticationIdDto, Ip1ErrorDto>> CreateAsync(Ip1NewAuthenticationDto body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, authenticationsUri, Json(body, Ip1JsonContext.Default.Ip1NewAuthenticationDto), CreateOperation, Ip1JsonContext.Default.Ip1AuthenticationIdDto, cancellationToken);
 
     /// <summary><c>POST /api/authentications/validate</c>: checks (and on success consumes) a code, keyed by phone and code.</summary>
     public Task<ApiResponse<Ip1ValidationDto, Ip1ErrorDto>> ValidateAsync(Ip1ValidateDto body, CancellationToken cancellationToken) =>
@@ -149,12 +149,23 @@ internal sealed class Ip1AuthenticationDto
     public DateTimeOffset? Used { get; init; }
 }
 
-/// <summary>The answer of validate: <c>{"Valid": bool, "Authentication": AuthenticationDTO or null, "Phone", "Code"}</c>.</summary>
+/// <summary>The answer of validate: <c>{"Valid": bool, "Authentication": AuthenticationDTO or null, "Phone", "Code"}</c>; of the authentication only its ID is read.</summary>
 internal sealed class Ip1ValidationDto
 {
     public bool? Valid { get; init; }
 
-    public Ip1AuthenticationDto? Authentication { get; init; }
+    public Ip1AuthenticationIdDto? Authentication { get; init; }
+}
+
+/// <summary>An AuthenticationDTO of which only <c>ID</c> and <c>Expires</c> are read (create and validate need no more).</summary>
+internal sealed class Ip1AuthenticationIdDto
+{
+    [JsonPropertyName("ID")]
+    [JsonConverter(typeof(FlexibleInt64Converter))]
+    public long? Id { get; init; }
+
+    [JsonConverter(typeof(FlexibleUtcDateConverter))]
+    public DateTimeOffset? Expires { get; init; }
 }
 
 /// <summary>The account settings; every property is written, null meaning unset.</summary>
@@ -198,6 +209,7 @@ internal sealed class Ip1ErrorDto
 [JsonSerializable(typeof(Ip1NewAuthenticationDto))]
 [JsonSerializable(typeof(Ip1ValidateDto))]
 [JsonSerializable(typeof(Ip1AuthenticationDto))]
+[JsonSerializable(typeof(Ip1AuthenticationIdDto))]
 [JsonSerializable(typeof(List<Ip1AuthenticationDto?>))]
 [JsonSerializable(typeof(Ip1ValidationDto))]
 [JsonSerializable(typeof(Ip1SettingsDto))]

@@ -80,63 +80,65 @@ public sealed class Ip1OtpClient : IOtpClient
     public Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.SendCoreAsync(r, ct), Outcomes.SendError, Outcomes.Send, Call("send", "otp.send", request.PhoneNumber), cancellationToken);
+        return SendCoreAsync(request, Call("send", "otp.send", request.PhoneNumber), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.VerifyCoreAsync(r, ct), Outcomes.VerifyError, Outcomes.Verify, Call("verify", "otp.verify", request.Challenge?.PhoneNumber), cancellationToken);
+        return VerifyCoreAsync(request, Call("verify", "otp.verify", request.Challenge?.PhoneNumber), cancellationToken);
     }
 
-    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, CancellationToken cancellationToken)
+    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         if (Prepare(request, out var phone, out var body, out var timeToLive) is { } invalid)
         {
-            return OtpSendResult.Failure(invalid);
+            return scope.Done(OtpSendResult.Failure(invalid));
         }
 
         var response = await api.CreateAsync(body, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpSendResult.Failure(transport);
+            return scope.Done(OtpSendResult.Failure(transport));
         }
 
         if (response.IsSuccessStatusCode)
         {
-            return response.Content is { Id: >= 0 and var id }
+            return scope.Done(response.Content is { Id: >= 0 and var id }
                 ? OtpSendResult.Success(new OtpChallenge(ProviderName, id.ToString(CultureInfo.InvariantCulture), phone.E164)
                 {
                     ExpiresAt = response.Content.Expires ?? (timeToLive is { } ttl ? timeProvider.GetUtcNow() + ttl : null),
                 })
-                : OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.CreateOperation, "the answer has no authentication ID"));
+                : OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.CreateOperation, "the answer has no authentication ID")));
         }
 
-        return OtpSendResult.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.CreateOperation, response.RetryAfter, [phone.Digits]));
+        return scope.Done(OtpSendResult.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.CreateOperation, response.RetryAfter, [phone.Digits])));
     }
 
-    private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, CancellationToken cancellationToken)
+    private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         if (RequestChecks.CheckCode(request, out var code) is { } rejected)
         {
-            return rejected;
+            return scope.Done(rejected);
         }
 
         if (RequestChecks.CheckChallenge(request.Challenge, ProviderName, out var phone) is { } invalidChallenge)
         {
-            return OtpVerifyResult.Failure(invalidChallenge);
+            return scope.Done(OtpVerifyResult.Failure(invalidChallenge));
         }
 
         if (CheckId(request.Challenge.Id, out var id) is { } invalidId)
         {
-            return OtpVerifyResult.Failure(invalidId);
+            return scope.Done(OtpVerifyResult.Failure(invalidId));
         }
 
         var response = await api.ValidateAsync(new Ip1ValidateDto { Phone = phone!.Digits, Code = code }, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpVerifyResult.Failure(transport);
+            return scope.Done(OtpVerifyResult.Failure(transport));
         }
 
         if (response.IsSuccessStatusCode)
@@ -145,26 +147,26 @@ public sealed class Ip1OtpClient : IOtpClient
             {
                 case true when response.Content.Authentication?.Id is { } validated && validated != id:
                     // iP1 validates by phone and code: the code belongs to another authentication to the same phone.
-                    return OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, ValidStatus + " (another authentication)");
+                    return scope.Done(OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, ValidStatus + " (another authentication)"));
                 case true when response.StatusCode == 200:
-                    return OtpVerifyResult.Verified(ValidStatus);
+                    return scope.Done(OtpVerifyResult.Verified(ValidStatus));
                 case true:
                     // Only the documented success form (HTTP 200 with Valid: true) verifies: fail closed.
-                    return OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ValidateOperation, "Valid: true came with an undocumented status"), ValidStatus);
+                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ValidateOperation, "Valid: true came with an undocumented status"), ValidStatus));
                 case false:
-                    return await ClassifyRejectionAsync(id, InvalidStatus, cancellationToken).ConfigureAwait(false);
+                    return scope.Done(await ClassifyRejectionAsync(id, InvalidStatus, cancellationToken).ConfigureAwait(false));
                 default:
-                    return OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ValidateOperation, "the answer has no Valid flag"));
+                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ValidateOperation, "the answer has no Valid flag")));
             }
         }
 
         var error = Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.ValidateOperation, response.RetryAfter, [code, phone.Digits]);
         if (response.StatusCode == 404 || response.StatusCode == 400 && error.Code == OtpErrorCode.InvalidRequest)
         {
-            return await ClassifyRejectionAsync(id, $"HTTP {response.StatusCode}", cancellationToken).ConfigureAwait(false);
+            return scope.Done(await ClassifyRejectionAsync(id, $"HTTP {response.StatusCode}", cancellationToken).ConfigureAwait(false));
         }
 
-        return OtpVerifyResult.Failure(error);
+        return scope.Done(OtpVerifyResult.Failure(error));
     }
 
     /// <summary>Reads one authentication (<c>GET /api/authentications/{id}</c>). A pure read, retried when it fails.</summary>
@@ -186,77 +188,80 @@ public sealed class Ip1OtpClient : IOtpClient
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The authentication, or the error.</returns>
     public Task<OtpResult<Ip1Authentication>> GetAuthenticationAsync(long id, CancellationToken cancellationToken = default) =>
-        OtpTelemetry.TrackAsync(this, id, static (c, i, ct) => c.GetAuthenticationCoreAsync(i, ct), Outcomes.ResultError<Ip1Authentication>(), Outcomes.Result<Ip1Authentication>(), Call("get_authentication", "otp.get_authentication", null), cancellationToken);
+        GetAuthenticationCoreAsync(id, Call("get_authentication", "otp.get_authentication", null), cancellationToken);
 
-    private async Task<OtpResult<Ip1Authentication>> GetAuthenticationCoreAsync(long id, CancellationToken cancellationToken)
+    private async Task<OtpResult<Ip1Authentication>> GetAuthenticationCoreAsync(long id, OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         if (id < 0)
         {
-            return OtpResult<Ip1Authentication>.Failure(RequestChecks.InvalidRequest("id must not be negative."));
+            return scope.Done(OtpResult<Ip1Authentication>.Failure(RequestChecks.InvalidRequest("id must not be negative.")));
         }
 
         var response = await api.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpResult<Ip1Authentication>.Failure(transport);
+            return scope.Done(OtpResult<Ip1Authentication>.Failure(transport));
         }
 
         if (response.IsSuccessStatusCode)
         {
-            return response.Content is { } dto && ToAuthentication(dto) is { } authentication
+            return scope.Done(response.Content is { } dto && ToAuthentication(dto) is { } authentication
                 ? OtpResult<Ip1Authentication>.Success(authentication)
-                : OtpResult<Ip1Authentication>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.GetOperation, "the answer is not an authentication"));
+                : OtpResult<Ip1Authentication>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.GetOperation, "the answer is not an authentication")));
         }
 
-        return OtpResult<Ip1Authentication>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.GetOperation, response.RetryAfter, []));
+        return scope.Done(OtpResult<Ip1Authentication>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.GetOperation, response.RetryAfter, [])));
     }
 
     /// <summary>Lists the account's authentications (<c>GET /api/authentications</c>). A pure read, retried when it fails.</summary>
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The authentications (entries without an ID are skipped), or the error.</returns>
     public Task<OtpResult<IReadOnlyList<Ip1Authentication>>> ListAuthenticationsAsync(CancellationToken cancellationToken = default) =>
-        OtpTelemetry.TrackAsync(this, 0, static (c, _, ct) => c.ListAuthenticationsCoreAsync(ct), Outcomes.ResultError<IReadOnlyList<Ip1Authentication>>(), Outcomes.Result<IReadOnlyList<Ip1Authentication>>(), Call("list_authentications", "otp.list_authentications", null), cancellationToken);
+        ListAuthenticationsCoreAsync(Call("list_authentications", "otp.list_authentications", null), cancellationToken);
 
-    private async Task<OtpResult<IReadOnlyList<Ip1Authentication>>> ListAuthenticationsCoreAsync(CancellationToken cancellationToken)
+    private async Task<OtpResult<IReadOnlyList<Ip1Authentication>>> ListAuthenticationsCoreAsync(OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         var response = await api.ListAsync(cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(transport);
+            return scope.Done(OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(transport));
         }
 
         if (response.IsSuccessStatusCode)
         {
-            return response.Content is { } list
+            return scope.Done(response.Content is { } list
                 ? OtpResult<IReadOnlyList<Ip1Authentication>>.Success(list.Select(d => d is null ? null : ToAuthentication(d)).OfType<Ip1Authentication>().ToArray())
-                : OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ListOperation, "the answer is not a list of authentications"));
+                : OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ListOperation, "the answer is not a list of authentications")));
         }
 
-        return OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.ListOperation, response.RetryAfter, []));
+        return scope.Done(OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.ListOperation, response.RetryAfter, [])));
     }
 
     /// <summary>Reads the account's defaults for new authentications (<c>GET /api/authentications/settings</c>).</summary>
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The settings (null = unset), or the error.</returns>
     public Task<OtpResult<Ip1Settings>> GetSettingsAsync(CancellationToken cancellationToken = default) =>
-        OtpTelemetry.TrackAsync(this, 0, static (c, _, ct) => c.GetSettingsCoreAsync(ct), Outcomes.ResultError<Ip1Settings>(), Outcomes.Result<Ip1Settings>(), Call("get_settings", "otp.get_settings", null), cancellationToken);
+        GetSettingsCoreAsync(Call("get_settings", "otp.get_settings", null), cancellationToken);
 
-    private async Task<OtpResult<Ip1Settings>> GetSettingsCoreAsync(CancellationToken cancellationToken)
+    private async Task<OtpResult<Ip1Settings>> GetSettingsCoreAsync(OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         var response = await api.GetSettingsAsync(cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpResult<Ip1Settings>.Failure(transport);
+            return scope.Done(OtpResult<Ip1Settings>.Failure(transport));
         }
 
         if (response.IsSuccessStatusCode)
         {
-            return response.Content is { } dto
+            return scope.Done(response.Content is { } dto
                 ? OtpResult<Ip1Settings>.Success(ToSettings(dto))
-                : OtpResult<Ip1Settings>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.GetSettingsOperation, "the answer is not a settings object"));
+                : OtpResult<Ip1Settings>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.GetSettingsOperation, "the answer is not a settings object")));
         }
 
-        return OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.GetSettingsOperation, response.RetryAfter, []));
+        return scope.Done(OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.GetSettingsOperation, response.RetryAfter, [])));
     }
 
     /// <summary>
@@ -270,28 +275,29 @@ public sealed class Ip1OtpClient : IOtpClient
     public Task<OtpResult<Ip1Settings>> UpdateSettingsAsync(Ip1Settings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return OtpTelemetry.TrackAsync(this, settings, static (c, s, ct) => c.UpdateSettingsCoreAsync(s, ct), Outcomes.ResultError<Ip1Settings>(), Outcomes.Result<Ip1Settings>(), Call("update_settings", "otp.update_settings", null), cancellationToken);
+        return UpdateSettingsCoreAsync(settings, Call("update_settings", "otp.update_settings", null), cancellationToken);
     }
 
-    private async Task<OtpResult<Ip1Settings>> UpdateSettingsCoreAsync(Ip1Settings settings, CancellationToken cancellationToken)
+    private async Task<OtpResult<Ip1Settings>> UpdateSettingsCoreAsync(Ip1Settings settings, OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         if (CheckSettings(settings, out var dto) is { } invalid)
         {
-            return OtpResult<Ip1Settings>.Failure(invalid);
+            return scope.Done(OtpResult<Ip1Settings>.Failure(invalid));
         }
 
         var response = await api.UpdateSettingsAsync(dto, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpResult<Ip1Settings>.Failure(transport);
+            return scope.Done(OtpResult<Ip1Settings>.Failure(transport));
         }
 
         if (response.IsSuccessStatusCode)
         {
-            return OtpResult<Ip1Settings>.Success(ToSettings(response.Content ?? dto));
+            return scope.Done(OtpResult<Ip1Settings>.Success(ToSettings(response.Content ?? dto)));
         }
 
-        return OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.UpdateSettingsOperation, response.RetryAfter, []));
+        return scope.Done(OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.UpdateSettingsOperation, response.RetryAfter, [])));
     }
 
     private async Task<OtpVerifyResult> ClassifyRejectionAsync(long id, string providerStatus, CancellationToken cancellationToken)

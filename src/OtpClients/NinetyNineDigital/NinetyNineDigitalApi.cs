@@ -101,10 +101,6 @@ internal sealed class NinetyNineDigitalSendResponse
     [JsonConverter(typeof(FlexibleInt64Converter))]
     public long? Timestamp { get; init; }
 
-    [JsonPropertyName("from")]
-    [JsonConverter(typeof(FlexibleStringConverter))]
-    public string? From { get; init; }
-
     [JsonPropertyName("reason")]
     [JsonConverter(typeof(FlexibleStringConverter))]
     public string? Reason { get; init; }
@@ -116,10 +112,6 @@ internal sealed class NinetyNineDigitalCheckResponse
     [JsonPropertyName("status")]
     [JsonConverter(typeof(FlexibleStringConverter))]
     public string? Status { get; init; }
-
-    [JsonPropertyName("phone")]
-    [JsonConverter(typeof(FlexibleStringConverter))]
-    public string? Phone { get; init; }
 
     [JsonPropertyName("reason")]
     [JsonConverter(typeof(FlexibleStringConverter))]

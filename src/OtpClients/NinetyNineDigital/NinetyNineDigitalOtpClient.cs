@@ -65,27 +65,28 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
     public Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.SendCoreAsync(r, ct), Outcomes.SendError, Outcomes.Send, Call("send", "otp.send", request.PhoneNumber), cancellationToken);
+        return SendCoreAsync(request, Call("send", "otp.send", request.PhoneNumber), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return OtpTelemetry.TrackAsync(this, request, static (c, r, ct) => c.VerifyCoreAsync(r, ct), Outcomes.VerifyError, Outcomes.Verify, Call("verify", "otp.verify", request.Challenge?.PhoneNumber), cancellationToken);
+        return VerifyCoreAsync(request, Call("verify", "otp.verify", request.Challenge?.PhoneNumber), cancellationToken);
     }
 
-    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, CancellationToken cancellationToken)
+    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         if (Prepare(request, out var phone, out var local, out var from, out var message) is { } invalid)
         {
-            return OtpSendResult.Failure(invalid);
+            return scope.Done(OtpSendResult.Failure(invalid));
         }
 
         var response = await api.SendAsync(from, local, message, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpSendResult.Failure(transport);
+            return scope.Done(OtpSendResult.Failure(transport));
         }
 
         var body = response.Content ?? response.ErrorContent;
@@ -94,63 +95,64 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
             if (body!.Unique is { Length: > 0 and <= RequestChecks.MaxChallengeIdLength } unique && !unique.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
             {
                 var sentAt = body.Timestamp is { } seconds && seconds > 0 && seconds < 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : timeProvider.GetUtcNow();
-                return OtpSendResult.Success(new OtpChallenge(ProviderName, unique, phone.E164) { ExpiresAt = sentAt + CodeLifetime });
+                return scope.Done(OtpSendResult.Success(new OtpChallenge(ProviderName, unique, phone.E164) { ExpiresAt = sentAt + CodeLifetime }));
             }
 
-            return OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.SendOperation, "status OK came without a usable unique id"));
+            return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.SendOperation, "status OK came without a usable unique id")));
         }
 
         if (response.IsSuccessStatusCode && !string.Equals(body?.Status?.Trim(), "FAIL", StringComparison.OrdinalIgnoreCase))
         {
-            return OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.SendOperation, "the answer has no status OK or FAIL"));
+            return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.SendOperation, "the answer has no status OK or FAIL")));
         }
 
-        return OtpSendResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, body?.Reason, NinetyNineDigitalApi.SendOperation, response.RetryAfter));
+        return scope.Done(OtpSendResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, body?.Reason, NinetyNineDigitalApi.SendOperation, response.RetryAfter)));
     }
 
-    private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, CancellationToken cancellationToken)
+    private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, OtpCall call, CancellationToken cancellationToken)
     {
+        using var scope = OtpTelemetry.Begin(call);
         if (RequestChecks.CheckCode(request, out var code) is { } rejected)
         {
-            return rejected;
+            return scope.Done(rejected);
         }
 
         if (RequestChecks.CheckChallenge(request.Challenge, ProviderName, out var phone) is { } invalid)
         {
-            return OtpVerifyResult.Failure(invalid);
+            return scope.Done(OtpVerifyResult.Failure(invalid));
         }
 
         if (!phone!.TryGetIsraeliLocal(out var local))
         {
-            return OtpVerifyResult.Failure(RequestChecks.InvalidRequest("Challenge.PhoneNumber is not Israeli (+972); 99digital cannot have sent it a code."));
+            return scope.Done(OtpVerifyResult.Failure(RequestChecks.InvalidRequest("Challenge.PhoneNumber is not Israeli (+972); 99digital cannot have sent it a code.")));
         }
 
         var response = await api.CheckAsync(local, code, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
-            return OtpVerifyResult.Failure(transport);
+            return scope.Done(OtpVerifyResult.Failure(transport));
         }
 
         if (!response.IsSuccessStatusCode)
         {
-            return OtpVerifyResult.Failure(HttpStatusErrors.FromStatus(response.StatusCode, NinetyNineDigitalApi.CheckOperation, response.RetryAfter));
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.FromStatus(response.StatusCode, NinetyNineDigitalApi.CheckOperation, response.RetryAfter)));
         }
 
         if (response.Content?.Status is not { } status)
         {
-            return OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.CheckOperation, "the answer has no status"));
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.CheckOperation, "the answer has no status")));
         }
 
         // A refusal in the shape of send's answers (status FAIL with a known reason, e.g. 6 wrong apiKey) is not a wrong code.
         if (string.Equals(status, "FAIL", StringComparison.OrdinalIgnoreCase) && response.Content.Reason is { } reason && NinetyNineDigitalErrors.ByReason.ContainsKey(reason))
         {
-            return OtpVerifyResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, reason, NinetyNineDigitalApi.CheckOperation, response.RetryAfter), status);
+            return scope.Done(OtpVerifyResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, reason, NinetyNineDigitalApi.CheckOperation, response.RetryAfter), status));
         }
 
         var raw = Diagnostics.Redactor.Clean(status, [code, local, phone.Digits]) ?? "(blank)";
-        return response.StatusCode == 200 && string.Equals(status, NinetyNineDigitalErrors.VerifiedStatus, StringComparison.Ordinal)
+        return scope.Done(response.StatusCode == 200 && string.Equals(status, NinetyNineDigitalErrors.VerifiedStatus, StringComparison.Ordinal)
             ? OtpVerifyResult.Verified(status)
-            : OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, raw);
+            : OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, raw));
     }
 
     /// <summary>
