@@ -59,6 +59,10 @@ internal static class RequestChecks
         return null;
     }
 
+    /// <summary>Tells whether a provider id (challenge id, verify_id, unique) is 1 to <see cref="MaxChallengeIdLength"/> characters without white space or control characters.</summary>
+    public static bool IsWellFormedId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
+        id is { Length: > 0 and <= MaxChallengeIdLength } && !id.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
+
     /// <summary>
     /// Checks that a challenge belongs to this provider and is well formed, and parses its phone number.
     /// </summary>
@@ -70,7 +74,7 @@ internal static class RequestChecks
             return InvalidRequest($"Challenge.ProviderName is '{Printable(challenge.ProviderName)}', but this client talks to {providerName}: verify with the client of the provider that sent the code.");
         }
 
-        if (string.IsNullOrWhiteSpace(challenge.Id) || challenge.Id.Length > MaxChallengeIdLength || challenge.Id.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        if (!IsWellFormedId(challenge.Id))
         {
             return InvalidRequest($"Challenge.Id is missing or malformed (1 to {MaxChallengeIdLength} characters, no white space).");
         }

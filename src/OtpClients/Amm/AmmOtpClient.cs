@@ -101,7 +101,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpSendResult.Failure(transport));
         }
 
-        if (response.IsSuccessStatusCode && response.Content is { VerifyId: { Length: > 0 } verifyId } && IsWellFormedId(verifyId))
+        if (response.IsSuccessStatusCode && response.Content is { VerifyId: { Length: > 0 } verifyId } && RequestChecks.IsWellFormedId(verifyId))
         {
             return scope.Done(OtpSendResult.Success(new OtpChallenge(ProviderName, verifyId, phone.E164)
             {
@@ -199,7 +199,7 @@ public sealed class AmmOtpClient : IOtpClient
     private async Task<OtpCancelResult> CancelCoreAsync(string verifyId, OtpCall call, CancellationToken cancellationToken)
     {
         using var scope = OtpTelemetry.Begin(call);
-        if (!IsWellFormedId(verifyId))
+        if (!RequestChecks.IsWellFormedId(verifyId))
         {
             return scope.Done(OtpCancelResult.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space).")));
         }
@@ -253,7 +253,7 @@ public sealed class AmmOtpClient : IOtpClient
     private async Task<OtpResult<AmmVerification>> SearchCoreAsync(string verifyId, OtpCall call, CancellationToken cancellationToken)
     {
         using var scope = OtpTelemetry.Begin(call);
-        if (!IsWellFormedId(verifyId))
+        if (!RequestChecks.IsWellFormedId(verifyId))
         {
             return scope.Done(OtpResult<AmmVerification>.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space).")));
         }
@@ -363,9 +363,6 @@ public sealed class AmmOtpClient : IOtpClient
     }
 
     private OtpCall Call(string operation, string activityName, string? phone) => new(operation, activityName, ProviderName, phone, logger, timeProvider);
-
-    private static bool IsWellFormedId(string id) =>
-        id.Length is > 0 and <= RequestChecks.MaxChallengeIdLength && !id.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
 
     private static DateTimeOffset? FromUnixMilliseconds(long? milliseconds) =>
         milliseconds is { } ms && ms >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()

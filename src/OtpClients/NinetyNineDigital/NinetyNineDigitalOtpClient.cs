@@ -92,7 +92,7 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
         var body = response.Content ?? response.ErrorContent;
         if (response.IsSuccessStatusCode && string.Equals(body?.Status?.Trim(), "OK", StringComparison.OrdinalIgnoreCase))
         {
-            if (body!.Unique is { Length: > 0 and <= RequestChecks.MaxChallengeIdLength } unique && !unique.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            if (body!.Unique is { } unique && RequestChecks.IsWellFormedId(unique))
             {
                 var sentAt = body.Timestamp is { } seconds && seconds > 0 && seconds < 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : timeProvider.GetUtcNow();
                 return scope.Done(OtpSendResult.Success(new OtpChallenge(ProviderName, unique, phone.E164) { ExpiresAt = sentAt + CodeLifetime }));

@@ -23,7 +23,7 @@ public sealed partial class AmmOtpClientTests
         var client = CreateClient();
         var fuzzer = Fuzzer(seed: 3);
         var answers = new List<StubResponse>();
-        stub.Handler = _ =>
+        Stub.Handler = _ =>
         {
             var next = fuzzer.Next();
             lock (answers)

@@ -32,11 +32,11 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_MinimalRequest_PostsFormWithToAndTextOnly()
     {
-        stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
-        var request = stub.SingleRequest();
+        var request = Stub.SingleRequest();
         Assert.Multiple(() =>
         {
             Assert.That(request.Method, Is.EqualTo("POST"));
@@ -49,7 +49,7 @@ public sealed partial class AmmOtpClientTests
                 ["text"] = "Your verification code is ${verify_code}",
             }));
             Assert.That(result.IsSuccess, Is.True);
-            Assert.That(result.Challenge, Is.EqualTo(new OtpChallenge("AMM", VerifyId, "+" + Msisdn) { ExpiresAt = clock.GetUtcNow().AddSeconds(300) }));
+            Assert.That(result.Challenge, Is.EqualTo(new OtpChallenge("AMM", VerifyId, "+" + Msisdn) { ExpiresAt = Clock.GetUtcNow().AddSeconds(300) }));
         });
         AssertAmmHeaders(request);
     }
@@ -57,7 +57,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_EverySetting_SendsEveryOptionalField()
     {
-        stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
         var client = CreateClient(o =>
         {
             o.Sender = "Contoso";
@@ -76,7 +76,7 @@ public sealed partial class AmmOtpClientTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(stub.SingleRequest().FormFields(), Is.EqualTo(new Dictionary<string, string>
+            Assert.That(Stub.SingleRequest().FormFields(), Is.EqualTo(new Dictionary<string, string>
             {
                 ["to"] = Msisdn,
                 ["text"] = "Codice \"&\" è ${verify_code}",
@@ -88,7 +88,7 @@ public sealed partial class AmmOtpClientTests
                 ["max_retry"] = "5",
                 ["ttl"] = "120",
             }));
-            Assert.That(result.Challenge!.ExpiresAt, Is.EqualTo(clock.GetUtcNow().AddSeconds(120)));
+            Assert.That(result.Challenge!.ExpiresAt, Is.EqualTo(Clock.GetUtcNow().AddSeconds(120)));
         });
     }
 
@@ -97,15 +97,15 @@ public sealed partial class AmmOtpClientTests
     [TestCase(AmmEncoding.Auto, "AUTO")]
     public async Task SendAsync_Encoding_SendsDocumentedValue(AmmEncoding encoding, string wire)
     {
-        stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
         await CreateClient(o => o.Encoding = encoding).SendAsync(new OtpSendRequest(Phone));
-        Assert.That(stub.SingleRequest().FormFields()["encoding"], Is.EqualTo(wire));
+        Assert.That(Stub.SingleRequest().FormFields()["encoding"], Is.EqualTo(wire));
     }
 
     [Test]
     public async Task SendAsync_OptionDefaults_AreUsedAndRequestOverridesThem()
     {
-        stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
         var client = CreateClient(o =>
         {
             o.Sender = "Default";
@@ -116,7 +116,7 @@ public sealed partial class AmmOtpClientTests
 
         await client.SendAsync(new OtpSendRequest(Phone) { Sender = "+393480000000", MessageTemplate = "Mine {code}", CodeLength = 4, TimeToLive = TimeSpan.FromSeconds(30) });
 
-        var fields = stub.SingleRequest().FormFields();
+        var fields = Stub.SingleRequest().FormFields();
         Assert.Multiple(() =>
         {
             Assert.That(fields["from"], Is.EqualTo("393480000000"), "a numeric sender is sent as digits");
@@ -129,7 +129,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_DocumentedExample_ParsesVerifyId()
     {
-        stub.Enqueue(StubResponse.Json(200, "{\n\"verify_id\": \"c6cf59524c65d9c65d134d1137a86336558d19ba\"\n}"));
+        Stub.Enqueue(StubResponse.Json(200, "{\n\"verify_id\": \"c6cf59524c65d9c65d134d1137a86336558d19ba\"\n}"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Challenge!.Id, Is.EqualTo("c6cf59524c65d9c65d134d1137a86336558d19ba"));
     }
@@ -137,7 +137,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_NumericVerifyId_IsReadAsString()
     {
-        stub.Enqueue(StubResponse.Json(200, "{\"verify_id\": 12345}"));
+        Stub.Enqueue(StubResponse.Json(200, "{\"verify_id\": 12345}"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Challenge!.Id, Is.EqualTo("12345"));
     }
@@ -178,7 +178,7 @@ public sealed partial class AmmOtpClientTests
             Assert.That(result.Error!.Code, Is.EqualTo(code));
             Assert.That(result.Error.Message, Does.Contain(fragment));
             Assert.That(result.Error.MayHaveBeenAccepted, Is.False);
-            Assert.That(stub.RequestCount, Is.Zero, "nothing may be sent");
+            Assert.That(Stub.RequestCount, Is.Zero, "nothing may be sent");
         });
     }
 
@@ -189,7 +189,7 @@ public sealed partial class AmmOtpClientTests
     [TestCaseSource(nameof(ErrorMsgRows))]
     public async Task SendAsync_ErrorMsg_MapsToError(string errorMsg, OtpErrorCode code, bool transient)
     {
-        stub.Enqueue(StubResponse.Json(400, ErrorBody(errorMsg)));
+        Stub.Enqueue(StubResponse.Json(400, ErrorBody(errorMsg)));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
@@ -225,7 +225,7 @@ public sealed partial class AmmOtpClientTests
     [TestCase(302, "", OtpErrorCode.UnexpectedResponse, false, false)]
     public async Task SendAsync_HttpStatus_MapsToError(int status, string body, OtpErrorCode code, bool transient, bool mayHaveBeenAccepted)
     {
-        stub.Enqueue(StubResponse.Text(status, body, body.StartsWith('{') ? "application/json" : "text/html"));
+        Stub.Enqueue(StubResponse.Text(status, body, body.StartsWith('{') ? "application/json" : "text/html"));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
@@ -241,7 +241,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_UnknownErrorMsg_KeepsRawValue()
     {
-        stub.Enqueue(StubResponse.Json(400, ErrorBody("SOMETHING_NEW")));
+        Stub.Enqueue(StubResponse.Json(400, ErrorBody("SOMETHING_NEW")));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Error!.ProviderCode, Is.EqualTo("SOMETHING_NEW"));
     }
@@ -249,7 +249,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_RateLimitedWithRetryAfter_ReportsTheWait()
     {
-        stub.Enqueue(StubResponse.Empty(429).WithHeader("Retry-After", "7"));
+        Stub.Enqueue(StubResponse.Empty(429).WithHeader("Retry-After", "7"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Error!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(7)));
     }
@@ -264,7 +264,7 @@ public sealed partial class AmmOtpClientTests
     [TestCase("{\"verify_id\": {\"id\": 1}}")]
     public async Task SendAsync_UnreadableSuccess_IsUnexpectedAndMayHaveBeenAccepted(string body)
     {
-        stub.Enqueue(StubResponse.Text(200, body, "application/json"));
+        Stub.Enqueue(StubResponse.Text(200, body, "application/json"));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
@@ -278,7 +278,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_ErrorMsgInSuccessBody_MapsToError()
     {
-        stub.Enqueue(StubResponse.Json(200, ErrorBody("ANTISPAM", 400)));
+        Stub.Enqueue(StubResponse.Json(200, ErrorBody("ANTISPAM", 400)));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.RateLimited));
     }
@@ -286,7 +286,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_AnswerLargerThanCap_IsUnexpectedWithoutReadingIt()
     {
-        stub.Enqueue(StubResponse.Json(200, "{\"verify_id\": \"" + new string('a', 5000) + "\"}"));
+        Stub.Enqueue(StubResponse.Json(200, "{\"verify_id\": \"" + new string('a', 5000) + "\"}"));
         var result = await CreateClient(o => o.MaxResponseBytes = 1024).SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
@@ -299,7 +299,7 @@ public sealed partial class AmmOtpClientTests
     public async Task SendAsync_ConnectionRefused_IsNetworkErrorNotAccepted()
     {
         var closed = await ClosedPortAsync();
-        var client = new AmmOtpClient(http, new AmmOptions { BaseAddress = closed, AuthKey = AuthKey, AuthSecret = AuthSecret });
+        var client = new AmmOtpClient(Http, new AmmOptions { BaseAddress = closed, AuthKey = AuthKey, AuthSecret = AuthSecret });
 
         var result = await client.SendAsync(new OtpSendRequest(Phone));
 
@@ -314,20 +314,20 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_ConnectionDroppedAfterRequest_IsNetworkErrorMayHaveBeenAccepted()
     {
-        stub.Enqueue(StubResponse.Aborted());
+        Stub.Enqueue(StubResponse.Aborted());
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.NetworkError));
             Assert.That(result.Error.MayHaveBeenAccepted, Is.True);
-            Assert.That(stub.RequestCount, Is.EqualTo(1));
+            Assert.That(Stub.RequestCount, Is.EqualTo(1));
         });
     }
 
     [Test]
     public void SendAsync_CallerCancels_ThrowsOperationCanceled()
     {
-        stub.Enqueue(StubResponse.Json(200, "{}").WithDelay(TimeSpan.FromSeconds(5)));
+        Stub.Enqueue(StubResponse.Json(200, "{}").WithDelay(TimeSpan.FromSeconds(5)));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         Assert.That(async () => await CreateClient().SendAsync(new OtpSendRequest(Phone), cts.Token), Throws.InstanceOf<OperationCanceledException>());
     }

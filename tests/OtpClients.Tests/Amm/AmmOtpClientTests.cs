@@ -7,7 +7,7 @@ namespace OtpClients.Tests.Amm;
 /// <see cref="AmmOtpClient"/> over real HTTP against a loopback stub: the exact wire request of every endpoint and
 /// the mapped result of every documented answer. Split by area into partial files.
 /// </summary>
-public sealed partial class AmmOtpClientTests
+public sealed partial class AmmOtpClientTests : StubServerFixture
 {
     private const string AuthKey = "amm-key-123";
     private const string AuthSecret = "amm-secret-456";
@@ -15,36 +15,11 @@ public sealed partial class AmmOtpClientTests
     private const string Msisdn = "393481234567";
     private const string VerifyId = "c6cf59524c65d9c65d134d1137a86336558d19ba";
 
-    private StubServer stub = null!;
-    private HttpClient http = null!;
-    private ManualTimeProvider clock = null!;
-
-    [OneTimeSetUp]
-    public async Task StartStubAsync()
-    {
-        stub = await StubServer.StartAsync();
-        http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
-    }
-
-    [OneTimeTearDown]
-    public async Task StopStubAsync()
-    {
-        http.Dispose();
-        await stub.DisposeAsync();
-    }
-
-    [SetUp]
-    public void ResetStub()
-    {
-        stub.Reset();
-        clock = new ManualTimeProvider();
-    }
-
     private AmmOtpClient CreateClient(Action<AmmOptions>? configure = null)
     {
-        var options = new AmmOptions { BaseAddress = stub.BaseAddress, AuthKey = AuthKey, AuthSecret = AuthSecret };
+        var options = new AmmOptions { BaseAddress = Stub.BaseAddress, AuthKey = AuthKey, AuthSecret = AuthSecret };
         configure?.Invoke(options);
-        return new AmmOtpClient(http, options, clock);
+        return new AmmOtpClient(Http, options, Clock);
     }
 
     private static OtpChallenge Challenge(string id = VerifyId) => new(OtpProviderNames.Amm, id, "+" + Msisdn);

@@ -16,7 +16,7 @@ public sealed partial class Ip1OtpClientTests
             [DocumentedAuthentication, "{\"Valid\": true, \"Authentication\": null}", "{\"Valid\": false}", "{\"ConcurrentLimit\": 5, \"From\": \"iP1\", \"MessageFormat\": \"{0}\", \"Length\": 5, \"ExpirationTime\": 1200, \"NumericOnly\": false}", "{\"Message\":\"The request is invalid.\",\"ModelState\":{\"a.Phone\":[\"x\"]}}"],
             ["ID", "Phone", "Created", "HasExpired", "Expires", "IsUsed", "Used", "Valid", "Authentication", "Code", "ConcurrentLimit", "From", "MessageFormat", "Length", "ExpirationTime", "NumericOnly", "Message", "ModelState"]);
         var answers = new List<StubResponse>();
-        stub.Handler = _ =>
+        Stub.Handler = _ =>
         {
             var next = fuzzer.Next();
             lock (answers)

@@ -4,7 +4,7 @@ using OtpClients.Tests.Infrastructure;
 namespace OtpClients.Tests.Ip1;
 
 /// <summary><see cref="Ip1OtpClient"/> over real HTTP against a loopback stub. Split by area into partial files.</summary>
-public sealed partial class Ip1OtpClientTests
+public sealed partial class Ip1OtpClientTests : StubServerFixture
 {
     private const string AccountId = "ip1-12345";
     private const string ApiKey = "ip1-api-key-789";
@@ -26,36 +26,11 @@ public sealed partial class Ip1OtpClientTests
 
     private static readonly DateTimeOffset DocumentedDate = DateTimeOffset.Parse("2025-12-16T03:28:17.9016211+00:00", System.Globalization.CultureInfo.InvariantCulture);
 
-    private StubServer stub = null!;
-    private HttpClient http = null!;
-    private ManualTimeProvider clock = null!;
-
-    [OneTimeSetUp]
-    public async Task StartStubAsync()
-    {
-        stub = await StubServer.StartAsync();
-        http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
-    }
-
-    [OneTimeTearDown]
-    public async Task StopStubAsync()
-    {
-        http.Dispose();
-        await stub.DisposeAsync();
-    }
-
-    [SetUp]
-    public void ResetStub()
-    {
-        stub.Reset();
-        clock = new ManualTimeProvider();
-    }
-
     private Ip1OtpClient CreateClient(Action<Ip1Options>? configure = null)
     {
-        var options = new Ip1Options { BaseAddress = stub.BaseAddress, AccountId = AccountId, ApiKey = ApiKey };
+        var options = new Ip1Options { BaseAddress = Stub.BaseAddress, AccountId = AccountId, ApiKey = ApiKey };
         configure?.Invoke(options);
-        return new Ip1OtpClient(http, options, clock);
+        return new Ip1OtpClient(Http, options, Clock);
     }
 
     private static OtpChallenge Challenge(string id = "42") => new(OtpProviderNames.Ip1, id, "+" + Msisdn);

@@ -8,11 +8,11 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [Test]
     public async Task VerifyAsync_DocumentedExample_PostsApiKeyToAndCodeAndIsVerified()
     {
-        stub.Enqueue(StubResponse.Json(200, CheckExample));
+        Stub.Enqueue(StubResponse.Json(200, CheckExample));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
 
-        AssertMultipart(stub.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("to", Local), ("code", "123456"));
+        AssertMultipart(Stub.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("to", Local), ("code", "123456"));
         Assert.Multiple(() =>
         {
             Assert.That(result.IsVerified, Is.True);
@@ -23,7 +23,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [Test]
     public async Task VerifyAsync_MovedCheckPath_PostsThereAndSendStaysPut()
     {
-        stub.Enqueue(StubResponse.Json(200, SendExample), StubResponse.Json(200, CheckExample));
+        Stub.Enqueue(StubResponse.Json(200, SendExample), StubResponse.Json(200, CheckExample));
         var client = CreateClient(o => o.CheckPath = "/sms/verifySMS/check");
 
         await client.SendAsync(new OtpSendRequest(Phone));
@@ -31,7 +31,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(stub.Requests.Select(r => r.Path), Is.EqualTo(new[] { "/sms/verifySMS", "/sms/verifySMS/check" }));
+            Assert.That(Stub.Requests.Select(r => r.Path), Is.EqualTo(new[] { "/sms/verifySMS", "/sms/verifySMS/check" }));
             Assert.That(result.IsVerified, Is.True);
         });
     }
@@ -48,7 +48,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase("\" 1\"", "1", false)]
     public async Task VerifyAsync_Status_OnlyOneVerifiesEveryOtherIsInvalidCode(string json, string raw, bool verified)
     {
-        stub.Enqueue(StubResponse.Json(200, $"{{\"status\": {json}, \"phone\": \"{Local}\"}}"));
+        Stub.Enqueue(StubResponse.Json(200, $"{{\"status\": {json}, \"phone\": \"{Local}\"}}"));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
 
@@ -65,7 +65,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase("5", OtpErrorCode.ProviderError)]
     public async Task VerifyAsync_RefusedLikeASend_IsFailedWithTheReason(string reason, OtpErrorCode code)
     {
-        stub.Enqueue(StubResponse.Json(200, $"{{\"status\": \"FAIL\", \"reason\": {reason}}}"));
+        Stub.Enqueue(StubResponse.Json(200, $"{{\"status\": \"FAIL\", \"reason\": {reason}}}"));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
         Assert.Multiple(() =>
         {
@@ -85,7 +85,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase(500, "")]
     public async Task VerifyAsync_UnusableAnswer_IsNeverVerified(int status, string body)
     {
-        stub.Enqueue(StubResponse.Text(status, body, "application/json"));
+        Stub.Enqueue(StubResponse.Text(status, body, "application/json"));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
         Assert.Multiple(() =>
         {
@@ -101,7 +101,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Message, Does.Contain("Challenge.PhoneNumber"));
-            Assert.That(stub.RequestCount, Is.Zero);
+            Assert.That(Stub.RequestCount, Is.Zero);
         });
     }
 
@@ -110,10 +110,10 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(() => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { Sender = Sender }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.ApiKey is required"));
-            Assert.That(() => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { ApiKey = ApiKey }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.Sender is required"));
-            Assert.That(() => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { ApiKey = ApiKey, Sender = Sender, CheckPath = "https://evil.example/x" }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.CheckPath"));
-            Assert.That(() => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { ApiKey = ApiKey, Sender = Sender, SendPath = "sms?x=1" }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.SendPath"));
+            Assert.That(() => new NinetyNineDigitalOtpClient(Http, new NinetyNineDigitalOptions { Sender = Sender }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.ApiKey is required"));
+            Assert.That(() => new NinetyNineDigitalOtpClient(Http, new NinetyNineDigitalOptions { ApiKey = ApiKey }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.Sender is required"));
+            Assert.That(() => new NinetyNineDigitalOtpClient(Http, new NinetyNineDigitalOptions { ApiKey = ApiKey, Sender = Sender, CheckPath = "https://evil.example/x" }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.CheckPath"));
+            Assert.That(() => new NinetyNineDigitalOtpClient(Http, new NinetyNineDigitalOptions { ApiKey = ApiKey, Sender = Sender, SendPath = "sms?x=1" }), Throws.ArgumentException.With.Message.Contains("NinetyNineDigital.SendPath"));
         });
     }
 
@@ -123,7 +123,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
         var client = CreateClient();
         var fuzzer = new AnswerFuzzer(seed: 5, [SendExample, CheckExample, "{\"status\": \"FAIL\", \"reason\": 6}"], ["status", "unique", "timestamp", "from", "reason", "phone"]);
         var answers = new List<StubResponse>();
-        stub.Handler = _ =>
+        Stub.Handler = _ =>
         {
             var next = fuzzer.Next();
             lock (answers)

@@ -4,7 +4,7 @@ using OtpClients.Tests.Infrastructure;
 namespace OtpClients.Tests.NinetyNineDigital;
 
 /// <summary><see cref="NinetyNineDigitalOtpClient"/> over real HTTP against a loopback stub. Split by area into partial files.</summary>
-public sealed partial class NinetyNineDigitalOtpClientTests
+public sealed partial class NinetyNineDigitalOtpClientTests : StubServerFixture
 {
     private const string ApiKey = "99d-api-key-321";
     private const string Sender = "Contoso";
@@ -13,36 +13,11 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     private const string SendExample = "{\n\"status\": \"OK\",\n\"unique\": \"63433453\",\n\"timestamp\": 1600115719,\n\"from\": \"0501234567\",\n\"reason\": 1\n}";
     private const string CheckExample = "{\n\"status\": 1,\n\"phone\": \"0501234567\",\n}";
 
-    private StubServer stub = null!;
-    private HttpClient http = null!;
-    private ManualTimeProvider clock = null!;
-
-    [OneTimeSetUp]
-    public async Task StartStubAsync()
-    {
-        stub = await StubServer.StartAsync();
-        http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
-    }
-
-    [OneTimeTearDown]
-    public async Task StopStubAsync()
-    {
-        http.Dispose();
-        await stub.DisposeAsync();
-    }
-
-    [SetUp]
-    public void ResetStub()
-    {
-        stub.Reset();
-        clock = new ManualTimeProvider();
-    }
-
     private NinetyNineDigitalOtpClient CreateClient(Action<NinetyNineDigitalOptions>? configure = null)
     {
-        var options = new NinetyNineDigitalOptions { BaseAddress = stub.BaseAddress, ApiKey = ApiKey, Sender = Sender };
+        var options = new NinetyNineDigitalOptions { BaseAddress = Stub.BaseAddress, ApiKey = ApiKey, Sender = Sender };
         configure?.Invoke(options);
-        return new NinetyNineDigitalOtpClient(http, options, clock);
+        return new NinetyNineDigitalOtpClient(Http, options, Clock);
     }
 
     private static OtpChallenge Challenge() => new(OtpProviderNames.NinetyNineDigital, "63433453", "+972501234567");
