@@ -332,6 +332,34 @@ public sealed partial class AmmOtpClientTests
         Assert.That(async () => await CreateClient().SendAsync(new OtpSendRequest(Phone), cts.Token), Throws.InstanceOf<OperationCanceledException>());
     }
 
+    [Test]
+    public async Task SendAsync_BodyStallsPastAttemptTimeout_IsTimeoutAndTheNextCallWorks()
+    {
+        Stub.Enqueue(
+            StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}") with { BodyDelay = TimeSpan.FromSeconds(3) },
+            StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+        var client = CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300));
+
+        var stalled = await client.SendAsync(new OtpSendRequest(Phone));
+        var next = await client.SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stalled.Error!.Code, Is.EqualTo(OtpErrorCode.Timeout), "the body is read within the attempt timeout");
+            Assert.That(stalled.Error.MayHaveBeenAccepted, Is.True, "the headers said 200: the text may be on its way");
+            Assert.That(stalled.Error.HttpStatusCode, Is.EqualTo(200));
+            Assert.That(next.IsSuccess, Is.True, "the read timeout that fired is not reused");
+        });
+    }
+
+    [Test]
+    public void SendAsync_CallerCancelsWhileBodyStalls_ThrowsOperationCanceled()
+    {
+        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}") with { BodyDelay = TimeSpan.FromSeconds(3) });
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        Assert.That(async () => await CreateClient().SendAsync(new OtpSendRequest(Phone), cts.Token), Throws.InstanceOf<OperationCanceledException>());
+    }
+
     internal static async Task<Uri> ClosedPortAsync()
     {
         await using var probe = await StubServer.StartAsync();

@@ -131,6 +131,17 @@ public sealed class StubServer : IAsyncDisposable
         {
             try
             {
+                if (response.BodyDelay > TimeSpan.Zero && bytes.Length > 1)
+                {
+                    // Headers and the first byte now, the rest later: a body that stalls mid-way.
+                    context.Response.ContentLength = bytes.Length;
+                    await context.Response.Body.WriteAsync(bytes.AsMemory(0, 1), context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(response.BodyDelay, context.RequestAborted);
+                    await context.Response.Body.WriteAsync(bytes.AsMemory(1), context.RequestAborted);
+                    return;
+                }
+
                 await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -202,6 +213,9 @@ public sealed record StubResponse(int Status, byte[]? BodyBytes, string? Content
     public TimeSpan Delay { get; init; }
 
     public bool Abort { get; init; }
+
+    /// <summary>Gets how long the body stalls after its first byte (the headers are already sent).</summary>
+    public TimeSpan BodyDelay { get; init; }
 
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
