@@ -30,12 +30,8 @@ internal static class OtpTelemetry
         return new OtpScope(call, activity, call.TimeProvider.GetTimestamp());
     }
 
+    /// <summary>Records an operation's outcome: counters, duration, activity tags and status, and its log line.</summary>
     internal static void Record(Activity? activity, in OtpCall call, string outcome, OtpError? error, long start)
-    {
-        RecordCore(activity, call, outcome, error, start);
-    }
-
-    private static void RecordCore(Activity? activity, in OtpCall call, string outcome, OtpError? error, long start)
     {
         var elapsed = call.TimeProvider.GetElapsedTime(start);
         var tags = new TagList
