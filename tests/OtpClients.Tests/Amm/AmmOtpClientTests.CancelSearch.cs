@@ -25,11 +25,11 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task CancelAsync_Challenge_PostsVerifyIdAndDeleteCommand()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\n\"command\": \"DELETE\"\n}"));
+        Server.Answer(Endpoints.AmmCommand, Reply.Json(200, "{\n\"command\": \"DELETE\"\n}"));
 
         var result = await CreateClient().CancelAsync(Challenge());
 
-        var request = Stub.SingleRequest();
+        var request = Server.SingleRequest();
         Assert.Multiple(() =>
         {
             Assert.That(request.Method, Is.EqualTo("POST"));
@@ -48,7 +48,7 @@ public sealed partial class AmmOtpClientTests
     [TestCase("BAD_CREDENTIALS", OtpErrorCode.Unauthorized)]
     public async Task CancelAsync_ErrorMsg_MapsToError(string errorMsg, OtpErrorCode code)
     {
-        Stub.Enqueue(StubResponse.Json(400, ErrorBody(errorMsg)));
+        Server.Answer(Endpoints.AmmCommand, Reply.Json(400, ErrorBody(errorMsg)));
         var result = await CreateClient().CancelAsync(VerifyId);
         Assert.Multiple(() =>
         {
@@ -65,7 +65,7 @@ public sealed partial class AmmOtpClientTests
     [TestCase(500, "", OtpErrorCode.ProviderError)]
     public async Task CancelAsync_UnusableAnswer_IsError(int status, string body, OtpErrorCode code)
     {
-        Stub.Enqueue(StubResponse.Text(status, body, "application/json"));
+        Server.Answer(Endpoints.AmmCommand, Reply.Text(status, body, "application/json"));
         var result = await CreateClient().CancelAsync(VerifyId);
         Assert.That(result.Error!.Code, Is.EqualTo(code));
     }
@@ -77,7 +77,7 @@ public sealed partial class AmmOtpClientTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
@@ -89,7 +89,7 @@ public sealed partial class AmmOtpClientTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Message, Does.Contain("verifyId"));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
@@ -109,11 +109,11 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SearchAsync_DocumentedExample_ParsesHistory()
     {
-        Stub.Enqueue(StubResponse.Json(200, SearchExample));
+        Server.Answer(Endpoints.AmmSearch, Reply.Json(200, SearchExample));
 
         var result = await CreateClient().SearchAsync("745ab0c7d2bebd93e7e114ec973a1c997182fcbf");
 
-        var request = Stub.SingleRequest();
+        var request = Server.SingleRequest();
         Assert.Multiple(() =>
         {
             Assert.That(request.Method, Is.EqualTo("GET"));
@@ -145,7 +145,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SearchAsync_SandboxCode_IsReturnedButNeverPrinted()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"verify_id\":\"x1\",\"verify_status\":\"SENT\",\"to\":\"393481234567\",\"codice\":\"918273\",\"checks\":[{\"verify_code\":\"111111\"}]}"));
+        Server.Answer(Endpoints.AmmSearch, Reply.Json(200, "{\"verify_id\":\"x1\",\"verify_status\":\"SENT\",\"to\":\"393481234567\",\"codice\":\"918273\",\"checks\":[{\"verify_code\":\"111111\"}]}"));
 
         var result = await CreateClient().SearchAsync(Challenge("x1"));
 
@@ -160,7 +160,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SearchAsync_TolerantShapes_AreRead()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"verify_id\":\"x1\",\"date_submit\":\"1480499821000\",\"valid_until\":null,\"checks\":null,\"extra\":{\"a\":[1,2]}}"));
+        Server.Answer(Endpoints.AmmSearch, Reply.Json(200, "{\"verify_id\":\"x1\",\"date_submit\":\"1480499821000\",\"valid_until\":null,\"checks\":null,\"extra\":{\"a\":[1,2]}}"));
         var result = await CreateClient().SearchAsync("x1");
         Assert.Multiple(() =>
         {
@@ -174,7 +174,7 @@ public sealed partial class AmmOtpClientTests
     [TestCase("VERIFY ID ERROR", OtpErrorCode.NotFound)]
     public async Task SearchAsync_ErrorMsg_MapsToError(string errorMsg, OtpErrorCode code)
     {
-        Stub.Enqueue(StubResponse.Json(400, ErrorBody(errorMsg)));
+        Server.Answer(Endpoints.AmmSearch, Reply.Json(400, ErrorBody(errorMsg)));
         var result = await CreateClient().SearchAsync("x1");
         Assert.Multiple(() =>
         {
@@ -189,7 +189,7 @@ public sealed partial class AmmOtpClientTests
     [TestCase(500, "")]
     public async Task SearchAsync_UnusableAnswer_IsErrorNotAccepted(int status, string body)
     {
-        Stub.Enqueue(StubResponse.Text(status, body, "application/json"));
+        Server.Answer(Endpoints.AmmSearch, Reply.Text(status, body, "application/json"));
         var result = await CreateClient().SearchAsync("x1");
         Assert.Multiple(() =>
         {

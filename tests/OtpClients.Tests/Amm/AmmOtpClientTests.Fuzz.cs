@@ -22,8 +22,8 @@ public sealed partial class AmmOtpClientTests
     {
         var client = CreateClient();
         var fuzzer = Fuzzer(seed: 3);
-        var answers = new List<StubResponse>();
-        Stub.Handler = _ =>
+        var answers = new List<CannedAnswer>();
+        Server.AnswerEach(Endpoints.Any, () =>
         {
             var next = fuzzer.Next();
             lock (answers)
@@ -32,7 +32,7 @@ public sealed partial class AmmOtpClientTests
             }
 
             return next;
-        };
+        });
 
         for (var i = 0; i < FuzzCases; i++)
         {
@@ -45,7 +45,7 @@ public sealed partial class AmmOtpClientTests
             {
                 var answer = answers[^1];
                 Assert.That(answer.Status, Is.EqualTo(200), "only a 200 can verify");
-                Assert.That(System.Text.Encoding.UTF8.GetString(answer.BodyBytes!), Does.Contain("\"VERIFIED\""), "only the documented success form can verify");
+                Assert.That(System.Text.Encoding.UTF8.GetString(answer.Body), Does.Contain("\"VERIFIED\""), "only the documented success form can verify");
             }
 
             var cancel = await client.CancelAsync(VerifyId);

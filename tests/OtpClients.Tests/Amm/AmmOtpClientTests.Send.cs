@@ -32,11 +32,11 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_MinimalRequest_PostsFormWithToAndTextOnly()
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
-        var request = Stub.SingleRequest();
+        var request = Server.SingleRequest();
         Assert.Multiple(() =>
         {
             Assert.That(request.Method, Is.EqualTo("POST"));
@@ -57,7 +57,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_EverySetting_SendsEveryOptionalField()
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
         var client = CreateClient(o =>
         {
             o.Sender = "Contoso";
@@ -76,7 +76,7 @@ public sealed partial class AmmOtpClientTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(Stub.SingleRequest().FormFields(), Is.EqualTo(new Dictionary<string, string>
+            Assert.That(Server.SingleRequest().FormFields(), Is.EqualTo(new Dictionary<string, string>
             {
                 ["to"] = Msisdn,
                 ["text"] = "Codice \"&\" è ${verify_code}",
@@ -97,15 +97,15 @@ public sealed partial class AmmOtpClientTests
     [TestCase(AmmEncoding.Auto, "AUTO")]
     public async Task SendAsync_Encoding_SendsDocumentedValue(AmmEncoding encoding, string wire)
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
         await CreateClient(o => o.Encoding = encoding).SendAsync(new OtpSendRequest(Phone));
-        Assert.That(Stub.SingleRequest().FormFields()["encoding"], Is.EqualTo(wire));
+        Assert.That(Server.SingleRequest().FormFields()["encoding"], Is.EqualTo(wire));
     }
 
     [Test]
     public async Task SendAsync_OptionDefaults_AreUsedAndRequestOverridesThem()
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
         var client = CreateClient(o =>
         {
             o.Sender = "Default";
@@ -116,7 +116,7 @@ public sealed partial class AmmOtpClientTests
 
         await client.SendAsync(new OtpSendRequest(Phone) { Sender = "+393480000000", MessageTemplate = "Mine {code}", CodeLength = 4, TimeToLive = TimeSpan.FromSeconds(30) });
 
-        var fields = Stub.SingleRequest().FormFields();
+        var fields = Server.SingleRequest().FormFields();
         Assert.Multiple(() =>
         {
             Assert.That(fields["from"], Is.EqualTo("393480000000"), "a numeric sender is sent as digits");
@@ -129,7 +129,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_DocumentedExample_ParsesVerifyId()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\n\"verify_id\": \"c6cf59524c65d9c65d134d1137a86336558d19ba\"\n}"));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, "{\n\"verify_id\": \"c6cf59524c65d9c65d134d1137a86336558d19ba\"\n}"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Challenge!.Id, Is.EqualTo("c6cf59524c65d9c65d134d1137a86336558d19ba"));
     }
@@ -137,7 +137,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_NumericVerifyId_IsReadAsString()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"verify_id\": 12345}"));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, "{\"verify_id\": 12345}"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Challenge!.Id, Is.EqualTo("12345"));
     }
@@ -178,7 +178,7 @@ public sealed partial class AmmOtpClientTests
             Assert.That(result.Error!.Code, Is.EqualTo(code));
             Assert.That(result.Error.Message, Does.Contain(fragment));
             Assert.That(result.Error.MayHaveBeenAccepted, Is.False);
-            Assert.That(Stub.RequestCount, Is.Zero, "nothing may be sent");
+            Assert.That(Server.RequestCount(), Is.Zero, "nothing may be sent");
         });
     }
 
@@ -189,7 +189,7 @@ public sealed partial class AmmOtpClientTests
     [TestCaseSource(nameof(ErrorMsgRows))]
     public async Task SendAsync_ErrorMsg_MapsToError(string errorMsg, OtpErrorCode code, bool transient)
     {
-        Stub.Enqueue(StubResponse.Json(400, ErrorBody(errorMsg)));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(400, ErrorBody(errorMsg)));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
@@ -225,7 +225,7 @@ public sealed partial class AmmOtpClientTests
     [TestCase(302, "", OtpErrorCode.UnexpectedResponse, false, false)]
     public async Task SendAsync_HttpStatus_MapsToError(int status, string body, OtpErrorCode code, bool transient, bool mayHaveBeenAccepted)
     {
-        Stub.Enqueue(StubResponse.Text(status, body, body.StartsWith('{') ? "application/json" : "text/html"));
+        Server.Answer(Endpoints.AmmSend, Reply.Text(status, body, body.StartsWith('{') ? "application/json" : "text/html"));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
@@ -241,7 +241,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_UnknownErrorMsg_KeepsRawValue()
     {
-        Stub.Enqueue(StubResponse.Json(400, ErrorBody("SOMETHING_NEW")));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(400, ErrorBody("SOMETHING_NEW")));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Error!.ProviderCode, Is.EqualTo("SOMETHING_NEW"));
     }
@@ -249,7 +249,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_RateLimitedWithRetryAfter_ReportsTheWait()
     {
-        Stub.Enqueue(StubResponse.Empty(429).WithHeader("Retry-After", "7"));
+        Server.Answer(Endpoints.AmmSend, Reply.Empty(429).WithHeader("Retry-After", "7"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Error!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(7)));
     }
@@ -264,7 +264,7 @@ public sealed partial class AmmOtpClientTests
     [TestCase("{\"verify_id\": {\"id\": 1}}")]
     public async Task SendAsync_UnreadableSuccess_IsUnexpectedAndMayHaveBeenAccepted(string body)
     {
-        Stub.Enqueue(StubResponse.Text(200, body, "application/json"));
+        Server.Answer(Endpoints.AmmSend, Reply.Text(200, body, "application/json"));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
@@ -278,7 +278,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_ErrorMsgInSuccessBody_MapsToError()
     {
-        Stub.Enqueue(StubResponse.Json(200, ErrorBody("ANTISPAM", 400)));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, ErrorBody("ANTISPAM", 400)));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.RateLimited));
     }
@@ -286,7 +286,7 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_AnswerLargerThanCap_IsUnexpectedWithoutReadingIt()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"verify_id\": \"" + new string('a', 5000) + "\"}"));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, "{\"verify_id\": \"" + new string('a', 5000) + "\"}"));
         var result = await CreateClient(o => o.MaxResponseBytes = 1024).SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
@@ -314,20 +314,21 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_ConnectionDroppedAfterRequest_IsNetworkErrorMayHaveBeenAccepted()
     {
-        Stub.Enqueue(StubResponse.Aborted());
-        var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
+        await using var dropping = new DroppedConnectionServer();
+        var client = new AmmOtpClient(Http, new AmmOptions { BaseAddress = dropping.BaseAddress, AuthKey = AuthKey, AuthSecret = AuthSecret }, Clock);
+        var result = await client.SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.NetworkError));
             Assert.That(result.Error.MayHaveBeenAccepted, Is.True);
-            Assert.That(Stub.RequestCount, Is.EqualTo(1));
+            Assert.That(dropping.RequestCount, Is.EqualTo(1));
         });
     }
 
     [Test]
     public void SendAsync_CallerCancels_ThrowsOperationCanceled()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{}").WithDelay(TimeSpan.FromSeconds(5)));
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, "{}").WithDelay(TimeSpan.FromSeconds(5)));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         Assert.That(async () => await CreateClient().SendAsync(new OtpSendRequest(Phone), cts.Token), Throws.InstanceOf<OperationCanceledException>());
     }
@@ -335,10 +336,8 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task SendAsync_BodyStallsPastAttemptTimeout_IsTimeoutAndTheNextCallWorks()
     {
-        Stub.Enqueue(
-            StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}") with { BodyDelay = TimeSpan.FromSeconds(3) },
-            StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
-        var client = CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300));
+        await using var stalling = new StalledBodyServer($"{{\"verify_id\": \"{VerifyId}\"}}", TimeSpan.FromSeconds(3));
+        var client = new AmmOtpClient(Http, new AmmOptions { BaseAddress = stalling.BaseAddress, AuthKey = AuthKey, AuthSecret = AuthSecret, AttemptTimeout = TimeSpan.FromMilliseconds(300) }, Clock);
 
         var stalled = await client.SendAsync(new OtpSendRequest(Phone));
         var next = await client.SendAsync(new OtpSendRequest(Phone));
@@ -353,16 +352,15 @@ public sealed partial class AmmOtpClientTests
     }
 
     [Test]
-    public void SendAsync_CallerCancelsWhileBodyStalls_ThrowsOperationCanceled()
+    public async Task SendAsync_CallerCancelsWhileBodyStalls_ThrowsOperationCanceled()
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}") with { BodyDelay = TimeSpan.FromSeconds(3) });
+        await using var stalling = new StalledBodyServer($"{{\"verify_id\": \"{VerifyId}\"}}", TimeSpan.FromSeconds(3));
+        var client = new AmmOtpClient(Http, new AmmOptions { BaseAddress = stalling.BaseAddress, AuthKey = AuthKey, AuthSecret = AuthSecret }, Clock);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        Assert.That(async () => await CreateClient().SendAsync(new OtpSendRequest(Phone), cts.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await client.SendAsync(new OtpSendRequest(Phone), cts.Token), Throws.InstanceOf<OperationCanceledException>());
     }
 
-    internal static async Task<Uri> ClosedPortAsync()
-    {
-        await using var probe = await StubServer.StartAsync();
-        return probe.BaseAddress;
-    }
+    /// <summary>A loopback port that was free a moment ago and has no listener: connections are refused.</summary>
+    internal static Task<Uri> ClosedPortAsync() =>
+        Task.FromResult(new Uri($"http://127.0.0.1:{ProviderStandIn.FreeLoopbackPort()}/"));
 }

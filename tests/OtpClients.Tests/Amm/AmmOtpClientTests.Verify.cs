@@ -17,11 +17,11 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task VerifyAsync_Code_GetsCheckWithVerifyIdAndCodeOnly()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"id_sms\": \"410065822\", \"verify_status\": \"VERIFIED\"}"));
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"id_sms\": \"410065822\", \"verify_status\": \"VERIFIED\"}"));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "4506"));
 
-        var request = Stub.SingleRequest();
+        var request = Server.SingleRequest();
         Assert.Multiple(() =>
         {
             Assert.That(request.Method, Is.EqualTo("GET"));
@@ -38,11 +38,11 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task VerifyAsync_ClientIpAddress_SendsIpAddress()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"id_sms\": \"1\", \"verify_status\": \"VERIFIED\"}"));
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"id_sms\": \"1\", \"verify_status\": \"VERIFIED\"}"));
 
         await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "4506") { ClientIpAddress = "2001:db8::1" });
 
-        Assert.That(Stub.SingleRequest().QueryFields(), Is.EqualTo(new Dictionary<string, string>
+        Assert.That(Server.SingleRequest().QueryFields(), Is.EqualTo(new Dictionary<string, string>
         {
             ["verify_id"] = VerifyId,
             ["verify_code"] = "4506",
@@ -53,15 +53,15 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task VerifyAsync_IdWithReservedCharacters_IsEscaped()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"verify_status\": \"EXPIRED\"}"));
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"verify_status\": \"EXPIRED\"}"));
         await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge("a+b/c&d=e?f#g%"), "1234"));
-        Assert.That(Stub.SingleRequest().QueryFields()["verify_id"], Is.EqualTo("a+b/c&d=e?f#g%"));
+        Assert.That(Server.SingleRequest().QueryFields()["verify_id"], Is.EqualTo("a+b/c&d=e?f#g%"));
     }
 
     [TestCaseSource(nameof(VerifyStatusRows))]
     public async Task VerifyAsync_VerifyStatusIn200_MapsToStatus(string verifyStatus, OtpVerificationStatus expected)
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"id_sms\": \"410065822\", \"verify_status\": \"{verifyStatus}\"}}"));
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, $"{{\"id_sms\": \"410065822\", \"verify_status\": \"{verifyStatus}\"}}"));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "1234"));
 
@@ -76,7 +76,7 @@ public sealed partial class AmmOtpClientTests
     [TestCaseSource(nameof(VerifyStatusRows))]
     public async Task VerifyAsync_VerifyStatusAs400ErrorMsg_MapsToStatusButNeverVerified(string verifyStatus, OtpVerificationStatus expected)
     {
-        Stub.Enqueue(StubResponse.Json(400, ErrorBody(verifyStatus)));
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(400, ErrorBody(verifyStatus)));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "1234"));
 
@@ -103,13 +103,14 @@ public sealed partial class AmmOtpClientTests
     [TestCase(null, OtpVerificationStatus.InvalidCode)]
     public async Task VerifyAsync_Failed_ReadsTheRequestStatusToTellTooManyAttempts(string? requestStatus, OtpVerificationStatus expected)
     {
-        Stub.Enqueue(
-            StubResponse.Json(200, "{\"id_sms\": \"1\", \"verify_status\": \"FAILED\"}"),
-            requestStatus is null ? StubResponse.Empty(500) : StubResponse.Json(200, $"{{\"verify_id\": \"{VerifyId}\", \"verify_status\": \"{requestStatus}\"}}"));
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"id_sms\": \"1\", \"verify_status\": \"FAILED\"}"));
+        Server.Answer(
+            Endpoints.AmmSearch,
+            requestStatus is null ? Reply.Empty(500) : Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\", \"verify_status\": \"{requestStatus}\"}}"));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "0000"));
 
-        var requests = Stub.Requests;
+        var requests = Server.Requests();
         Assert.Multiple(() =>
         {
             Assert.That(result.Status, Is.EqualTo(expected));
@@ -126,7 +127,7 @@ public sealed partial class AmmOtpClientTests
     [TestCase("")]
     public async Task VerifyAsync_UndocumentedStatus_FailsClosed(string verifyStatus)
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"verify_status\": \"{verifyStatus}\"}}"));
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, $"{{\"verify_status\": \"{verifyStatus}\"}}"));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "1234"));
 
@@ -152,7 +153,7 @@ public sealed partial class AmmOtpClientTests
     [TestCase(400, "")]
     public async Task VerifyAsync_UnusableAnswer_IsFailedNeverVerified(int status, string body)
     {
-        Stub.Enqueue(StubResponse.Text(status, body, "application/json"));
+        Server.Answer(Endpoints.AmmCheck, Reply.Text(status, body, "application/json"));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "1234"));
 
@@ -170,9 +171,9 @@ public sealed partial class AmmOtpClientTests
     [TestCase("\u0664\u0665\u0660\u0666", "4506")]
     public async Task VerifyAsync_CodeAsTyped_IsNormalized(string typed, string sent)
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"verify_status\": \"VERIFIED\"}"));
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"verify_status\": \"VERIFIED\"}"));
         await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), typed));
-        Assert.That(Stub.SingleRequest().QueryFields()["verify_code"], Is.EqualTo(sent));
+        Assert.That(Server.SingleRequest().QueryFields()["verify_code"], Is.EqualTo(sent));
     }
 
     [TestCase("")]
@@ -187,7 +188,7 @@ public sealed partial class AmmOtpClientTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.InvalidCode));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
@@ -198,7 +199,7 @@ public sealed partial class AmmOtpClientTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.InvalidCode));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
@@ -222,7 +223,7 @@ public sealed partial class AmmOtpClientTests
             Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.Failed));
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
             Assert.That(result.Error.Message, Does.Contain(field));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
@@ -235,7 +236,7 @@ public sealed partial class AmmOtpClientTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Message, Does.Contain("ClientIpAddress"));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
@@ -254,9 +255,9 @@ public sealed partial class AmmOtpClientTests
     [Test]
     public async Task VerifyAsync_Timeout_IsFailedAndMayHaveBeenAccepted()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"verify_status\": \"VERIFIED\"}").WithDelay(TimeSpan.FromSeconds(3)));
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"verify_status\": \"VERIFIED\"}").WithDelay(TimeSpan.FromSeconds(3)));
         using var timed = new HttpClient { Timeout = TimeSpan.FromMilliseconds(200) };
-        var client = new OtpClients.Amm.AmmOtpClient(timed, new OtpClients.Amm.AmmOptions { BaseAddress = Stub.BaseAddress, AuthKey = AuthKey, AuthSecret = AuthSecret });
+        var client = new OtpClients.Amm.AmmOtpClient(timed, new OtpClients.Amm.AmmOptions { BaseAddress = Server.BaseAddress(), AuthKey = AuthKey, AuthSecret = AuthSecret });
 
         var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge(), "1234"));
 

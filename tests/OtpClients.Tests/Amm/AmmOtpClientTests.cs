@@ -7,7 +7,7 @@ namespace OtpClients.Tests.Amm;
 /// <see cref="AmmOtpClient"/> over real HTTP against a loopback stub: the exact wire request of every endpoint and
 /// the mapped result of every documented answer. Split by area into partial files.
 /// </summary>
-public sealed partial class AmmOtpClientTests : StubServerFixture
+public sealed partial class AmmOtpClientTests : WireMockFixture
 {
     private const string AuthKey = "amm-key-123";
     private const string AuthSecret = "amm-secret-456";
@@ -17,14 +17,14 @@ public sealed partial class AmmOtpClientTests : StubServerFixture
 
     private AmmOtpClient CreateClient(Action<AmmOptions>? configure = null)
     {
-        var options = new AmmOptions { BaseAddress = Stub.BaseAddress, AuthKey = AuthKey, AuthSecret = AuthSecret };
+        var options = new AmmOptions { BaseAddress = Server.BaseAddress(), AuthKey = AuthKey, AuthSecret = AuthSecret };
         configure?.Invoke(options);
         return new AmmOtpClient(Http, options, Clock);
     }
 
     private static OtpChallenge Challenge(string id = VerifyId) => new(OtpProviderNames.Amm, id, "+" + Msisdn);
 
-    private static void AssertAmmHeaders(RecordedRequest request)
+    private static void AssertAmmHeaders(WireRequest request)
     {
         Assert.Multiple(() =>
         {

@@ -141,11 +141,11 @@ public sealed class AddOtpClientTests
     [Test]
     public async Task AddOtpClient_HttpClientBuilder_AddsHandlersToTheProviderClient()
     {
-        await using var stub = await StubServer.StartAsync();
-        stub.DefaultResponse = StubResponse.Json(200, "{\"verify_id\": \"v\"}");
+        using var server = ProviderStandIn.Start();
+        server.Answer(Endpoints.AmmSend, Reply.Json(200, "{\"verify_id\": \"v\"}"));
         var counter = new CountingHandler();
         var services = new ServiceCollection();
-        services.AddOtpClient(otp => otp.UseAmm(o => { o.AuthKey = "k"; o.AuthSecret = "s"; o.BaseAddress = stub.BaseAddress; }).AddHttpMessageHandler(() => counter));
+        services.AddOtpClient(otp => otp.UseAmm(o => { o.AuthKey = "k"; o.AuthSecret = "s"; o.BaseAddress = server.BaseAddress(); }).AddHttpMessageHandler(() => counter));
         await using var provider = services.BuildServiceProvider();
 
         await provider.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest("+393481234567"));

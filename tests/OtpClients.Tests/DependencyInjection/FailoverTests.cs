@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OtpClients.Failover;
 using OtpClients.Tests.Amm;
 using OtpClients.Tests.Infrastructure;
+using WireMock.Server;
 
 namespace OtpClients.Tests.DependencyInjection;
 
@@ -12,36 +13,25 @@ public sealed class FailoverTests
     private const string AmmOk = "{\"verify_id\": \"amm-1\"}";
     private const string Ip1Ok = "{\"ID\": 42, \"Expires\": \"2026-11-22T10:20:00Z\"}";
 
-    private StubServer amm = null!;
-    private StubServer ip1 = null!;
+    private WireMockServer amm = null!;
+    private WireMockServer ip1 = null!;
     private ServiceProvider? provider;
 
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        amm = await StubServer.StartAsync();
-        ip1 = await StubServer.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await amm.DisposeAsync();
-        await ip1.DisposeAsync();
-    }
-
+    /// <summary>Fresh stand-ins per test: a delayed answer of one test must not land in the next test's log.</summary>
     [SetUp]
-    public void Reset()
+    public void Start()
     {
-        amm.Reset();
-        ip1.Reset();
-        amm.DefaultResponse = StubResponse.Json(200, AmmOk);
-        ip1.DefaultResponse = StubResponse.Json(200, Ip1Ok);
+        amm = ProviderStandIn.Start();
+        ip1 = ProviderStandIn.Start();
+        amm.Answer(Endpoints.AmmSend, Reply.Json(200, AmmOk));
+        ip1.Answer(Endpoints.Ip1Create, Reply.Json(200, Ip1Ok));
     }
 
     [TearDown]
     public async Task DisposeProviderAsync()
     {
+        amm.Dispose();
+        ip1.Dispose();
         if (provider is not null)
         {
             await provider.DisposeAsync();
@@ -56,7 +46,7 @@ public sealed class FailoverTests
         {
             otp.UseAmm(o =>
             {
-                o.BaseAddress = ammAddress ?? amm.BaseAddress;
+                o.BaseAddress = ammAddress ?? amm.BaseAddress();
                 o.AuthKey = "k";
                 o.AuthSecret = "s";
                 o.AttemptTimeout = TimeSpan.FromMilliseconds(400);
@@ -66,7 +56,7 @@ public sealed class FailoverTests
             });
             otp.UseIp1(o =>
             {
-                o.BaseAddress = ip1.BaseAddress;
+                o.BaseAddress = ip1.BaseAddress();
                 o.AccountId = "ip1-1";
                 o.ApiKey = "key";
             });
@@ -83,17 +73,17 @@ public sealed class FailoverTests
         {
             Assert.That(sent.IsSuccess, Is.True, sent.ToString());
             Assert.That(sent.Challenge!.ProviderName, Is.EqualTo("iP1"), "the challenge names the provider that sent it");
-            Assert.That(amm.RequestCount, Is.EqualTo(ammRequests));
-            Assert.That(ip1.RequestCount, Is.EqualTo(1));
+            Assert.That(amm.RequestCount(), Is.EqualTo(ammRequests));
+            Assert.That(ip1.RequestCount(), Is.EqualTo(1));
         });
 
-        ip1.DefaultResponse = StubResponse.Json(200, "{\"Valid\": true, \"Authentication\": {\"ID\": 42}}");
+        ip1.Answer(Endpoints.Ip1Validate, Reply.Json(200, "{\"Valid\": true, \"Authentication\": {\"ID\": 42}}"));
         var verified = await client.VerifyAsync(new OtpVerifyRequest(sent.Challenge!, "ABC12"));
         Assert.Multiple(() =>
         {
             Assert.That(verified.IsVerified, Is.True);
-            Assert.That(ip1.Requests[^1].Path, Is.EqualTo("/api/authentications/validate"), "verify reaches the secondary");
-            Assert.That(amm.RequestCount, Is.EqualTo(ammRequests), "verify never reaches the primary");
+            Assert.That(ip1.Requests()[^1].Path, Is.EqualTo("/api/authentications/validate"), "verify reaches the secondary");
+            Assert.That(amm.RequestCount(), Is.EqualTo(ammRequests), "verify never reaches the primary");
         });
     }
 
@@ -102,13 +92,13 @@ public sealed class FailoverTests
     {
         var client = CreateClient();
         var sent = await client.SendAsync(new OtpSendRequest(Phone));
-        amm.DefaultResponse = StubResponse.Json(200, "{\"verify_status\": \"VERIFIED\"}");
+        amm.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"verify_status\": \"VERIFIED\"}"));
         var verified = await client.VerifyAsync(new OtpVerifyRequest(sent.Challenge!, "1234"));
         Assert.Multiple(() =>
         {
             Assert.That(sent.Challenge!.ProviderName, Is.EqualTo("AMM"));
             Assert.That(verified.IsVerified, Is.True);
-            Assert.That(ip1.RequestCount, Is.Zero);
+            Assert.That(ip1.RequestCount(), Is.Zero);
             Assert.That(client.ProviderName, Is.EqualTo(FailoverOtpClient.Name));
         });
     }
@@ -120,21 +110,21 @@ public sealed class FailoverTests
     [Test]
     public async Task SendAsync_Primary503_SecondarySends()
     {
-        amm.DefaultResponse = StubResponse.Empty(503);
+        amm.Answer(Endpoints.AmmSend, Reply.Empty(503));
         await AssertSecondaryServedAsync(CreateClient(), ammRequests: 1);
     }
 
     [Test]
     public async Task SendAsync_Primary429_SecondarySends()
     {
-        amm.DefaultResponse = StubResponse.Empty(429);
+        amm.Answer(Endpoints.AmmSend, Reply.Empty(429));
         await AssertSecondaryServedAsync(CreateClient(), ammRequests: 1);
     }
 
     [Test]
     public async Task SendAsync_PrimaryCircuitOpen_SecondarySendsWithoutTouchingPrimary()
     {
-        amm.DefaultResponse = StubResponse.Empty(503);
+        amm.Answer(Endpoints.AmmSend, Reply.Empty(503));
         var client = CreateClient(configureAmm: o =>
         {
             o.CircuitBreaker.FailureRatio = 1.0;
@@ -144,7 +134,7 @@ public sealed class FailoverTests
         await client.SendAsync(new OtpSendRequest(Phone));
         amm.Reset();
         ip1.Reset();
-        ip1.DefaultResponse = StubResponse.Json(200, Ip1Ok);
+        ip1.Answer(Endpoints.Ip1Create, Reply.Json(200, Ip1Ok));
 
         await AssertSecondaryServedAsync(client, ammRequests: 0);
     }
@@ -152,7 +142,7 @@ public sealed class FailoverTests
     [Test]
     public async Task SendAsync_PrimaryTimesOutAfterWrite_NoFailover()
     {
-        amm.DefaultResponse = StubResponse.Json(200, AmmOk).WithDelay(TimeSpan.FromSeconds(2));
+        amm.Answer(Endpoints.AmmSend, Reply.Json(200, AmmOk).WithDelay(TimeSpan.FromSeconds(2)));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
@@ -160,7 +150,7 @@ public sealed class FailoverTests
         {
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.Timeout));
             Assert.That(result.Error.MayHaveBeenAccepted, Is.True);
-            Assert.That(ip1.RequestCount, Is.Zero, "a second provider must not text a second code");
+            Assert.That(ip1.RequestCount(), Is.Zero, "a second provider must not text a second code");
         });
     }
 
@@ -170,12 +160,12 @@ public sealed class FailoverTests
     [TestCase(401, "")]
     public async Task SendAsync_PrimaryFailsInAWayThatMustNotFailOver_ReturnsPrimaryError(int status, string body)
     {
-        amm.DefaultResponse = StubResponse.Text(status, body, "application/json");
+        amm.Answer(Endpoints.AmmSend, Reply.Text(status, body, "application/json"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
             Assert.That(result.IsSuccess, Is.False);
-            Assert.That(ip1.RequestCount, Is.Zero);
+            Assert.That(ip1.RequestCount(), Is.Zero);
         });
     }
 
@@ -186,15 +176,15 @@ public sealed class FailoverTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.InvalidPhoneNumber));
-            Assert.That(amm.RequestCount + ip1.RequestCount, Is.Zero);
+            Assert.That(amm.RequestCount() + ip1.RequestCount(), Is.Zero);
         });
     }
 
     [Test]
     public async Task SendAsync_BothUnavailable_ReturnsLastErrorWithEveryMessage()
     {
-        amm.DefaultResponse = StubResponse.Empty(503);
-        ip1.DefaultResponse = StubResponse.Empty(503);
+        amm.Answer(Endpoints.AmmSend, Reply.Empty(503));
+        ip1.Answer(Endpoints.Ip1Create, Reply.Empty(503));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
@@ -211,13 +201,13 @@ public sealed class FailoverTests
         {
             otp.UseNinetyNineDigital(o =>
             {
-                o.BaseAddress = ip1.BaseAddress;
+                o.BaseAddress = ip1.BaseAddress();
                 o.ApiKey = "key";
                 o.Sender = "Contoso";
             });
             otp.UseAmm(o =>
             {
-                o.BaseAddress = amm.BaseAddress;
+                o.BaseAddress = amm.BaseAddress();
                 o.AuthKey = "k";
                 o.AuthSecret = "s";
             });
@@ -231,7 +221,7 @@ public sealed class FailoverTests
         {
             Assert.That(result.Challenge!.ProviderName, Is.EqualTo("AMM"));
             Assert.That(amm.SingleRequest().FormFields()["code_len"], Is.EqualTo("6"));
-            Assert.That(ip1.RequestCount, Is.Zero, "99digital refused before any HTTP call");
+            Assert.That(ip1.RequestCount(), Is.Zero, "99digital refused before any HTTP call");
         });
     }
 
@@ -242,7 +232,7 @@ public sealed class FailoverTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
-            Assert.That(amm.RequestCount + ip1.RequestCount, Is.Zero);
+            Assert.That(amm.RequestCount() + ip1.RequestCount(), Is.Zero);
         });
     }
 

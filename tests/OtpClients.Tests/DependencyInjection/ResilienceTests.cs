@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OtpClients.Amm;
 using OtpClients.Tests.Amm;
 using OtpClients.Tests.Infrastructure;
+using WireMock.Server;
 
 namespace OtpClients.Tests.DependencyInjection;
 
@@ -12,21 +13,17 @@ public sealed class ResilienceTests
     private const string Phone = "+39 348 123 4567";
     private const string SendOk = "{\"verify_id\": \"v1\"}";
 
-    private StubServer stub = null!;
+    private WireMockServer server = null!;
     private ServiceProvider? provider;
 
-    [OneTimeSetUp]
-    public async Task StartAsync() => stub = await StubServer.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await stub.DisposeAsync();
-
+    /// <summary>A fresh stand-in per test: a delayed answer of one test must not land in the next test's log.</summary>
     [SetUp]
-    public void Reset() => stub.Reset();
+    public void Start() => server = ProviderStandIn.Start();
 
     [TearDown]
     public async Task DisposeProviderAsync()
     {
+        server.Dispose();
         if (provider is not null)
         {
             await provider.DisposeAsync();
@@ -41,7 +38,7 @@ public sealed class ResilienceTests
         {
             var http = otp.UseAmm(o =>
             {
-                o.BaseAddress = baseAddress ?? stub.BaseAddress;
+                o.BaseAddress = baseAddress ?? server.BaseAddress();
                 o.AuthKey = "k";
                 o.AuthSecret = "s";
                 o.AttemptTimeout = TimeSpan.FromMilliseconds(500);
@@ -58,16 +55,16 @@ public sealed class ResilienceTests
         return provider.GetRequiredService<AmmOtpClient>();
     }
 
-    private async Task<int> SettledRequestCountAsync()
-    {
-        await Task.Delay(300);
-        return stub.RequestCount;
-    }
+    /// <summary>
+    /// How many requests reached the stand-in, once every delayed answer (1 s at most here) was written: WireMock.Net
+    /// logs a request when its answer is done.
+    /// </summary>
+    private Task<int> SettledRequestCountAsync() => server.SettledRequestCountAsync(milliseconds: 1300);
 
     [Test]
     public async Task SendAsync_AnswerDelayedPastAttemptTimeout_OneRequestTimeoutMayHaveBeenAccepted()
     {
-        stub.DefaultResponse = StubResponse.Json(200, SendOk).WithDelay(TimeSpan.FromSeconds(2));
+        server.Answer(Endpoints.AmmSend, Reply.Json(200, SendOk).WithDelay(TimeSpan.FromSeconds(1)));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
@@ -83,7 +80,7 @@ public sealed class ResilienceTests
     [Test]
     public async Task VerifyAsync_AnswerDelayedPastAttemptTimeout_OneRequestTimeoutMayHaveBeenAccepted()
     {
-        stub.DefaultResponse = StubResponse.Json(200, "{\"verify_status\": \"VERIFIED\"}").WithDelay(TimeSpan.FromSeconds(2));
+        server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"verify_status\": \"VERIFIED\"}").WithDelay(TimeSpan.FromSeconds(1)));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(new OtpChallenge("AMM", "v1", "+393481234567"), "1234"));
 
@@ -117,7 +114,7 @@ public sealed class ResilienceTests
     [Test]
     public async Task SendAsync_503WithRetryAfterThen200_SucceedsAfterWaiting()
     {
-        stub.Enqueue(StubResponse.Empty(503).WithHeader("Retry-After", "1"), StubResponse.Json(200, SendOk));
+        server.Answer(Endpoints.AmmSend, Reply.Empty(503).WithHeader("Retry-After", "1"), Reply.Json(200, SendOk));
         var client = CreateClient();
 
         var watch = Stopwatch.StartNew();
@@ -127,7 +124,7 @@ public sealed class ResilienceTests
         Assert.Multiple(() =>
         {
             Assert.That(result.IsSuccess, Is.True);
-            Assert.That(stub.RequestCount, Is.EqualTo(2));
+            Assert.That(server.Requests(atLeast: 2), Has.Count.EqualTo(2));
             Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(950)), "Retry-After: 1 is honoured");
         });
     }
@@ -135,7 +132,7 @@ public sealed class ResilienceTests
     [Test]
     public async Task SendAsync_429UntilRetriesRunOut_IsRateLimited()
     {
-        stub.DefaultResponse = StubResponse.Empty(429);
+        server.Answer(Endpoints.AmmSend, Reply.Empty(429));
 
         var result = await CreateClient(o => o.MaxRetryAttempts = 2).SendAsync(new OtpSendRequest(Phone));
 
@@ -143,14 +140,14 @@ public sealed class ResilienceTests
         {
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.RateLimited));
             Assert.That(result.Error.MayHaveBeenAccepted, Is.False);
-            Assert.That(stub.RequestCount, Is.EqualTo(3));
+            Assert.That(server.RequestCount(), Is.EqualTo(3));
         });
     }
 
     [Test]
     public async Task SendAsync_RetryAfterBeyondTotalTimeout_ReturnsRateLimitedWithoutWaiting()
     {
-        stub.DefaultResponse = StubResponse.Empty(429).WithHeader("Retry-After", "120");
+        server.Answer(Endpoints.AmmSend, Reply.Empty(429).WithHeader("Retry-After", "120"));
 
         var watch = Stopwatch.StartNew();
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
@@ -159,7 +156,7 @@ public sealed class ResilienceTests
         {
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.RateLimited));
             Assert.That(result.Error.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(120)));
-            Assert.That(stub.RequestCount, Is.EqualTo(1));
+            Assert.That(server.RequestCount(), Is.EqualTo(1));
             Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(4)));
         });
     }
@@ -169,7 +166,7 @@ public sealed class ResilienceTests
     [TestCase(504)]
     public async Task SendAsync_ServerError_IsAnsweredOnce(int status)
     {
-        stub.DefaultResponse = StubResponse.Empty(status);
+        server.Answer(Endpoints.AmmSend, Reply.Empty(status));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         var settled = await SettledRequestCountAsync();
         Assert.Multiple(() =>
@@ -182,47 +179,73 @@ public sealed class ResilienceTests
     [Test]
     public async Task SendAsync_ConnectionDroppedAfterWrite_IsAnsweredOnce()
     {
-        stub.DefaultResponse = StubResponse.Aborted();
+        await using var dropping = new DroppedConnectionServer();
+        var result = await CreateClient(baseAddress: dropping.BaseAddress).SendAsync(new OtpSendRequest(Phone));
+        await Task.Delay(300);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.NetworkError));
+            Assert.That(result.Error.MayHaveBeenAccepted, Is.True);
+            Assert.That(dropping.RequestCount, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_GarbageAfterStatus_IsAnsweredOnceUnexpectedMayHaveBeenAccepted()
+    {
+        server.Answer(Endpoints.AmmSend, Reply.Garbage());
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         var settled = await SettledRequestCountAsync();
         Assert.Multiple(() =>
         {
-            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.NetworkError));
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse));
             Assert.That(result.Error.MayHaveBeenAccepted, Is.True);
             Assert.That(settled, Is.EqualTo(1));
         });
     }
 
     [Test]
+    public async Task SearchAsync_ConnectionDroppedTwiceThen200_IsRetried()
+    {
+        await using var dropping = new DroppedConnectionServer(drops: 2, body: "{\"verify_id\": \"v1\", \"verify_status\": \"VERIFIED\"}");
+        var result = await CreateClient(baseAddress: dropping.BaseAddress).SearchAsync("v1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsSuccess, Is.True);
+            Assert.That(dropping.RequestCount, Is.EqualTo(3));
+        });
+    }
+
+    [Test]
     public async Task SearchAsync_ReadOnlyGetFailingTwiceThen200_Succeeds()
     {
-        stub.Enqueue(StubResponse.Empty(500), StubResponse.Aborted(), StubResponse.Json(200, "{\"verify_id\": \"v1\", \"verify_status\": \"VERIFIED\"}"));
+        server.Answer(Endpoints.AmmSearch, Reply.Empty(500), Reply.Empty(502), Reply.Json(200, "{\"verify_id\": \"v1\", \"verify_status\": \"VERIFIED\"}"));
 
         var result = await CreateClient().SearchAsync("v1");
 
         Assert.Multiple(() =>
         {
             Assert.That(result.IsSuccess, Is.True);
-            Assert.That(stub.RequestCount, Is.EqualTo(3));
+            Assert.That(server.RequestCount(), Is.EqualTo(3));
         });
     }
 
     [Test]
     public async Task SearchAsync_ReadOnlyGetTimingOut_IsRetried()
     {
-        stub.Enqueue(StubResponse.Json(200, "{}").WithDelay(TimeSpan.FromSeconds(2)), StubResponse.Json(200, "{\"verify_id\": \"v1\"}"));
+        server.AnswerInTurn(Endpoints.AmmSearch, (CannedAnswer.Json(200, "{}"), TimeSpan.FromSeconds(2)), (CannedAnswer.Json(200, "{\"verify_id\": \"v1\"}"), TimeSpan.Zero));
         var result = await CreateClient().SearchAsync("v1");
         Assert.Multiple(() =>
         {
             Assert.That(result.IsSuccess, Is.True);
-            Assert.That(stub.RequestCount, Is.EqualTo(2));
+            Assert.That(server.Requests(atLeast: 2), Has.Count.EqualTo(2));
         });
     }
 
     [Test]
     public async Task Circuit_ConsecutiveFailuresOpenIt_ThenTrialCallClosesIt()
     {
-        stub.DefaultResponse = StubResponse.Empty(500);
+        server.Answer(Endpoints.AmmSend, Reply.Empty(500));
         var client = CreateClient(o =>
         {
             o.MaxRetryAttempts = 0;
@@ -242,25 +265,26 @@ public sealed class ResilienceTests
             Assert.That(rejected.Error!.Code, Is.EqualTo(OtpErrorCode.ProviderUnavailable));
             Assert.That(rejected.Error.IsTransient, Is.True);
             Assert.That(rejected.Error.MayHaveBeenAccepted, Is.False, "nothing was sent");
-            Assert.That(stub.RequestCount, Is.EqualTo(3), "an open circuit sends nothing");
+            Assert.That(server.RequestCount(), Is.EqualTo(3), "an open circuit sends nothing");
         });
 
         await Task.Delay(TimeSpan.FromSeconds(1.2));
-        stub.DefaultResponse = StubResponse.Json(200, SendOk);
+        server.ResetMappings();
+        server.Answer(Endpoints.AmmSend, Reply.Json(200, SendOk));
         var trial = await client.SendAsync(new OtpSendRequest(Phone));
         var after = await client.SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
             Assert.That(trial.IsSuccess, Is.True, "the trial call goes through");
             Assert.That(after.IsSuccess, Is.True, "and closes the circuit");
-            Assert.That(stub.RequestCount, Is.EqualTo(5));
+            Assert.That(server.RequestCount(), Is.EqualTo(5));
         });
     }
 
     [Test]
     public async Task Circuit_IsSharedAcrossResolvedClients()
     {
-        stub.DefaultResponse = StubResponse.Empty(503);
+        server.Answer(Endpoints.AmmSend, Reply.Empty(503));
         CreateClient(o =>
         {
             o.MaxRetryAttempts = 0;
@@ -275,44 +299,44 @@ public sealed class ResilienceTests
         Assert.Multiple(() =>
         {
             Assert.That(third.Error!.Code, Is.EqualTo(OtpErrorCode.ProviderUnavailable));
-            Assert.That(stub.RequestCount, Is.EqualTo(2));
+            Assert.That(server.RequestCount(), Is.EqualTo(2));
         });
     }
 
     [Test]
     public void SendAsync_CallerCancelsDuringRetryWait_ThrowsAndStops()
     {
-        stub.DefaultResponse = StubResponse.Empty(503).WithHeader("Retry-After", "3");
+        server.Answer(Endpoints.AmmSend, Reply.Empty(503).WithHeader("Retry-After", "3"));
         var client = CreateClient();
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         Assert.That(async () => await client.SendAsync(new OtpSendRequest(Phone), cts.Token), Throws.InstanceOf<OperationCanceledException>());
-        Assert.That(stub.RequestCount, Is.EqualTo(1));
+        Assert.That(server.RequestCount(), Is.EqualTo(1));
     }
 
     [Test]
-    public void SendAsync_CallerCancelsDuringAttempt_ThrowsWithoutRetry()
+    public async Task SendAsync_CallerCancelsDuringAttempt_ThrowsWithoutRetry()
     {
-        stub.DefaultResponse = StubResponse.Json(200, SendOk).WithDelay(TimeSpan.FromSeconds(2));
+        server.Answer(Endpoints.AmmSend, Reply.Json(200, SendOk).WithDelay(TimeSpan.FromSeconds(1)));
         var client = CreateClient(o => o.AttemptTimeout = TimeSpan.FromSeconds(3));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         Assert.That(async () => await client.SendAsync(new OtpSendRequest(Phone), cts.Token), Throws.InstanceOf<OperationCanceledException>());
-        Assert.That(stub.RequestCount, Is.EqualTo(1));
+        Assert.That(await SettledRequestCountAsync(), Is.EqualTo(1));
     }
 
     [Test]
     public async Task SendAsync_RedirectToAnotherHost_IsNotFollowed()
     {
-        await using var target = await StubServer.StartAsync();
-        stub.DefaultResponse = StubResponse.Empty(307).WithHeader("Location", new Uri(target.BaseAddress, "/sms/v2/verify/send").ToString());
+        using var target = ProviderStandIn.Start();
+        server.Answer(Endpoints.AmmSend, Reply.Empty(307).WithHeader("Location", new Uri(target.BaseAddress(), "/sms/v2/verify/send").ToString()));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse));
-            Assert.That(target.RequestCount, Is.Zero, "credentials never follow a redirect");
+            Assert.That(target.RequestCount(), Is.Zero, "credentials never follow a redirect");
         });
     }
 }

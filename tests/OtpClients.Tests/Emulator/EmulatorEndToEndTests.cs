@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OtpClients.Emulator;
-using OtpClients.Tests.Infrastructure;
 
 namespace OtpClients.Tests.Emulator;
 
@@ -8,13 +8,13 @@ namespace OtpClients.Tests.Emulator;
 public sealed partial class EmulatorEndToEndTests
 {
     private OtpEmulator emulator = null!;
-    private ManualTimeProvider clock = null!;
+    private FakeTimeProvider clock = null!;
     private ServiceProvider? provider;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        clock = new ManualTimeProvider();
+        clock = new FakeTimeProvider();
         emulator = await OtpEmulator.StartAsync(new OtpEmulatorOptions { TimeProvider = clock });
     }
 

@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
 using OtpClients.Testing;
-using OtpClients.Tests.Infrastructure;
 
 namespace OtpClients.Tests.Emulator;
 
@@ -32,7 +32,7 @@ public sealed class FakeOtpClientTests
     [Test]
     public async Task VerifyAsync_WrongThenTooMany_ThenExpired()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var otp = new FakeOtpClient("AMM", clock) { CodeGenerator = _ => "1234", MaxAttempts = 2 };
         var sent = await otp.SendAsync(new OtpSendRequest(Phone) { TimeToLive = TimeSpan.FromMinutes(1) });
         var wrong1 = await otp.VerifyAsync(new OtpVerifyRequest(sent.Challenge!, "0000"));

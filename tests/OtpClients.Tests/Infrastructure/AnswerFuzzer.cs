@@ -13,12 +13,12 @@ public sealed class AnswerFuzzer(int seed, IReadOnlyList<string> documentedBodie
     private static readonly string[] ContentTypes = ["application/json", "application/json; charset=utf-8", "text/html", "text/plain", "application/xml", "application/octet-stream", "application/problem+json"];
     private readonly Random random = new(seed);
 
-    public StubResponse Next()
+    public CannedAnswer Next()
     {
         var status = Statuses[random.Next(Statuses.Length)];
         var contentType = random.Next(4) == 0 ? ContentTypes[random.Next(ContentTypes.Length)] : "application/json";
         var body = NextBody();
-        var response = new StubResponse(status, body, contentType);
+        var response = new CannedAnswer(status, body, contentType);
         return random.Next(20) == 0 ? response.WithHeader("Retry-After", random.Next(3) == 0 ? "garbage" : "0") : response;
     }
 

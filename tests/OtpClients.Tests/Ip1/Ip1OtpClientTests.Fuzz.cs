@@ -15,8 +15,8 @@ public sealed partial class Ip1OtpClientTests
             seed: 4,
             [DocumentedAuthentication, "{\"Valid\": true, \"Authentication\": null}", "{\"Valid\": false}", "{\"ConcurrentLimit\": 5, \"From\": \"iP1\", \"MessageFormat\": \"{0}\", \"Length\": 5, \"ExpirationTime\": 1200, \"NumericOnly\": false}", "{\"Message\":\"The request is invalid.\",\"ModelState\":{\"a.Phone\":[\"x\"]}}"],
             ["ID", "Phone", "Created", "HasExpired", "Expires", "IsUsed", "Used", "Valid", "Authentication", "Code", "ConcurrentLimit", "From", "MessageFormat", "Length", "ExpirationTime", "NumericOnly", "Message", "ModelState"]);
-        var answers = new List<StubResponse>();
-        Stub.Handler = _ =>
+        var answers = new List<CannedAnswer>();
+        Server.AnswerEach(Endpoints.Any, () =>
         {
             var next = fuzzer.Next();
             lock (answers)
@@ -25,7 +25,7 @@ public sealed partial class Ip1OtpClientTests
             }
 
             return next;
-        };
+        });
 
         for (var i = 0; i < FuzzCases; i++)
         {
@@ -39,7 +39,7 @@ public sealed partial class Ip1OtpClientTests
             {
                 var answer = answers[before];
                 Assert.That(answer.Status, Is.EqualTo(200), "only a 200 can verify");
-                Assert.That(System.Text.Encoding.UTF8.GetString(answer.BodyBytes!), Does.Match("\"Valid\"\\s*:\\s*true"), "only Valid: true can verify");
+                Assert.That(System.Text.Encoding.UTF8.GetString(answer.Body), Does.Match("\"Valid\"\\s*:\\s*true"), "only Valid: true can verify");
             }
 
             var get = await client.GetAuthenticationAsync(42);

@@ -8,11 +8,11 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task GetAuthenticationAsync_DocumentedSample_ParsesEveryField()
     {
-        Stub.Enqueue(StubResponse.Json(200, DocumentedAuthentication));
+        Server.Answer(Endpoints.Ip1Get(1), Reply.Json(200, DocumentedAuthentication));
 
         var result = await CreateClient().GetAuthenticationAsync(Challenge("1"));
 
-        AssertRequest(Stub.SingleRequest(), "GET", "/api/authentications/1", null);
+        AssertRequest(Server.SingleRequest(), "GET", "/api/authentications/1", null);
         var authentication = result.Value!;
         Assert.Multiple(() =>
         {
@@ -29,13 +29,13 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task GetAuthenticationAsync_ById_Reads()
     {
-        Stub.Enqueue(StubResponse.Json(200, Authentication(9)));
+        Server.Answer(Endpoints.Ip1Get(9), Reply.Json(200, Authentication(9)));
         var result = await CreateClient().GetAuthenticationAsync(9);
         Assert.Multiple(() =>
         {
             Assert.That(result.Value!.Id, Is.EqualTo(9));
             Assert.That(result.Value.ToString(), Does.Not.Contain(Msisdn));
-            Assert.That(Stub.SingleRequest().Path, Is.EqualTo("/api/authentications/9"));
+            Assert.That(Server.SingleRequest().Path, Is.EqualTo("/api/authentications/9"));
         });
     }
 
@@ -43,7 +43,7 @@ public sealed partial class Ip1OtpClientTests
     [TestCase(401, OtpErrorCode.Unauthorized)]
     public async Task GetAuthenticationAsync_Error_MapsAndIsNotAccepted(int status, OtpErrorCode code)
     {
-        Stub.Enqueue(StubResponse.Empty(status));
+        Server.Answer(Endpoints.Ip1Get(9), Reply.Empty(status));
         var result = await CreateClient().GetAuthenticationAsync(9);
         Assert.Multiple(() =>
         {
@@ -62,7 +62,7 @@ public sealed partial class Ip1OtpClientTests
         {
             Assert.That(negative.Error!.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
             Assert.That(foreign.Error!.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
             Assert.ThrowsAsync<ArgumentNullException>(() => client.GetAuthenticationAsync(null!));
         });
     }
@@ -70,11 +70,11 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task ListAuthenticationsAsync_Array_ReadsEveryEntryAndSkipsThoseWithoutId()
     {
-        Stub.Enqueue(StubResponse.Json(200, $"[{DocumentedAuthentication}, {Authentication(2)}, {{\"Phone\": \"x\"}}, null]"));
+        Server.Answer(Endpoints.Ip1List, Reply.Json(200, $"[{DocumentedAuthentication}, {Authentication(2)}, {{\"Phone\": \"x\"}}, null]"));
 
         var result = await CreateClient().ListAuthenticationsAsync();
 
-        AssertRequest(Stub.SingleRequest(), "GET", "/api/authentications", null);
+        AssertRequest(Server.SingleRequest(), "GET", "/api/authentications", null);
         Assert.That(result.Value!.Select(a => a.Id), Is.EqualTo(new long[] { 1, 2 }));
     }
 
@@ -82,7 +82,7 @@ public sealed partial class Ip1OtpClientTests
     [TestCase("")]
     public async Task ListAuthenticationsAsync_NotAnArray_IsUnexpected(string body)
     {
-        Stub.Enqueue(StubResponse.Text(200, body, "application/json"));
+        Server.Answer(Endpoints.Ip1List, Reply.Text(200, body, "application/json"));
         var result = await CreateClient().ListAuthenticationsAsync();
         Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse));
     }
@@ -90,11 +90,11 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task GetSettingsAsync_Settings_ConvertsMessageFormatBackToTemplate()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"ConcurrentLimit\": 5, \"From\": \"iP1\", \"MessageFormat\": \"Code {0} {{x}}\", \"Length\": 5, \"ExpirationTime\": 1200, \"NumericOnly\": false}"));
+        Server.Answer(Endpoints.Ip1GetSettings, Reply.Json(200, "{\"ConcurrentLimit\": 5, \"From\": \"iP1\", \"MessageFormat\": \"Code {0} {{x}}\", \"Length\": 5, \"ExpirationTime\": 1200, \"NumericOnly\": false}"));
 
         var result = await CreateClient().GetSettingsAsync();
 
-        AssertRequest(Stub.SingleRequest(), "GET", "/api/authentications/settings", null);
+        AssertRequest(Server.SingleRequest(), "GET", "/api/authentications/settings", null);
         var settings = result.Value!;
         Assert.Multiple(() =>
         {
@@ -110,7 +110,7 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task GetSettingsAsync_AllUnset_ReadsNulls()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"ConcurrentLimit\": null, \"From\": null, \"MessageFormat\": null, \"Length\": null, \"ExpirationTime\": null, \"NumericOnly\": null}"));
+        Server.Answer(Endpoints.Ip1GetSettings, Reply.Json(200, "{\"ConcurrentLimit\": null, \"From\": null, \"MessageFormat\": null, \"Length\": null, \"ExpirationTime\": null, \"NumericOnly\": null}"));
         var settings = (await CreateClient().GetSettingsAsync()).Value!;
         Assert.That(new object?[] { settings.ConcurrentLimit, settings.Sender, settings.MessageTemplate, settings.CodeLength, settings.TimeToLive, settings.NumericOnly }, Is.All.Null);
     }
@@ -118,7 +118,7 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task UpdateSettingsAsync_Settings_PutsEveryPropertyIncludingNulls()
     {
-        Stub.Enqueue(StubResponse.Empty(204));
+        Server.Answer(Endpoints.Ip1PutSettings, Reply.Empty(204));
 
         var result = await CreateClient().UpdateSettingsAsync(new Ip1Settings
         {
@@ -128,7 +128,7 @@ public sealed partial class Ip1OtpClientTests
             TimeToLive = TimeSpan.FromMinutes(10),
         });
 
-        AssertRequest(Stub.SingleRequest(), "PUT", "/api/authentications/settings",
+        AssertRequest(Server.SingleRequest(), "PUT", "/api/authentications/settings",
             "{\"ConcurrentLimit\":3,\"From\":null,\"MessageFormat\":\"Kod: {0} {{brand}}\",\"Length\":6,\"ExpirationTime\":600,\"NumericOnly\":null}");
         Assert.Multiple(() =>
         {
@@ -141,7 +141,7 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task UpdateSettingsAsync_BodyInAnswer_IsReturned()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"ConcurrentLimit\": 9, \"Length\": 7}"));
+        Server.Answer(Endpoints.Ip1PutSettings, Reply.Json(200, "{\"ConcurrentLimit\": 9, \"Length\": 7}"));
         var result = await CreateClient().UpdateSettingsAsync(new Ip1Settings { ConcurrentLimit = 9, CodeLength = 7 });
         Assert.That(result.Value!.ConcurrentLimit, Is.EqualTo(9));
     }
@@ -164,14 +164,14 @@ public sealed partial class Ip1OtpClientTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Message, Does.Contain("Ip1Settings." + field));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
     [Test]
     public async Task UpdateSettingsAsync_ServerError_MayHaveBeenAccepted()
     {
-        Stub.Enqueue(StubResponse.Empty(500));
+        Server.Answer(Endpoints.Ip1PutSettings, Reply.Empty(500));
         var result = await CreateClient().UpdateSettingsAsync(new Ip1Settings { ConcurrentLimit = 2 });
         Assert.That(result.Error!.MayHaveBeenAccepted, Is.True);
     }

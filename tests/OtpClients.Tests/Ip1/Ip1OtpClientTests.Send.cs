@@ -8,18 +8,18 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task SendAsync_MinimalRequest_PostsPhoneOnly()
     {
-        Stub.Enqueue(StubResponse.Json(200, DocumentedAuthentication));
+        Server.Answer(Endpoints.Ip1Create, Reply.Json(200, DocumentedAuthentication));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
-        AssertRequest(Stub.SingleRequest(), "POST", "/api/authentications", $"{{\"Phone\":\"{Msisdn}\"}}");
+        AssertRequest(Server.SingleRequest(), "POST", "/api/authentications", $"{{\"Phone\":\"{Msisdn}\"}}");
         Assert.That(result.Challenge, Is.EqualTo(new OtpChallenge("iP1", "1", "+" + Msisdn) { ExpiresAt = DocumentedDate }));
     }
 
     [Test]
     public async Task SendAsync_EverySetting_SendsEveryField()
     {
-        Stub.Enqueue(StubResponse.Json(200, Authentication(77)));
+        Server.Answer(Endpoints.Ip1Create, Reply.Json(200, Authentication(77)));
         var client = CreateClient(o =>
         {
             o.Sender = "Contoso";
@@ -33,7 +33,7 @@ public sealed partial class Ip1OtpClientTests
             TimeToLive = TimeSpan.FromMinutes(5),
         });
 
-        AssertRequest(Stub.SingleRequest(), "POST", "/api/authentications",
+        AssertRequest(Server.SingleRequest(), "POST", "/api/authentications",
             $"{{\"Phone\":\"{Msisdn}\",\"From\":\"Contoso\",\"MessageFormat\":\"Din kod är {{0}} – {{{{brand}}}}\",\"Length\":6,\"ExpirationTime\":300,\"NumericOnly\":true}}");
         Assert.That(result.Challenge!.Id, Is.EqualTo("77"));
     }
@@ -41,7 +41,7 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task SendAsync_OptionDefaults_AreSentAndRequestOverridesThem()
     {
-        Stub.Enqueue(StubResponse.Json(200, Authentication(1)), StubResponse.Json(200, Authentication(2)));
+        Server.Answer(Endpoints.Ip1Create, Reply.Json(200, Authentication(1)), Reply.Json(200, Authentication(2)));
         var client = CreateClient(o =>
         {
             o.Sender = "Default";
@@ -54,14 +54,14 @@ public sealed partial class Ip1OtpClientTests
         await client.SendAsync(new OtpSendRequest(Phone));
         await client.SendAsync(new OtpSendRequest(Phone) { Sender = "46700000000", MessageTemplate = "Mine {code}", CodeLength = 3, TimeToLive = TimeSpan.FromSeconds(1) });
 
-        JsonAssert.AreEquivalent(Stub.Requests[0].BodyText, $"{{\"Phone\":\"{Msisdn}\",\"From\":\"Default\",\"MessageFormat\":\"Default {{0}}\",\"Length\":8,\"ExpirationTime\":60,\"NumericOnly\":false}}");
-        JsonAssert.AreEquivalent(Stub.Requests[1].BodyText, $"{{\"Phone\":\"{Msisdn}\",\"From\":\"46700000000\",\"MessageFormat\":\"Mine {{0}}\",\"Length\":3,\"ExpirationTime\":1,\"NumericOnly\":false}}");
+        JsonAssert.AreEquivalent(Server.Requests()[0].BodyText, $"{{\"Phone\":\"{Msisdn}\",\"From\":\"Default\",\"MessageFormat\":\"Default {{0}}\",\"Length\":8,\"ExpirationTime\":60,\"NumericOnly\":false}}");
+        JsonAssert.AreEquivalent(Server.Requests()[1].BodyText, $"{{\"Phone\":\"{Msisdn}\",\"From\":\"46700000000\",\"MessageFormat\":\"Mine {{0}}\",\"Length\":3,\"ExpirationTime\":1,\"NumericOnly\":false}}");
     }
 
     [Test]
     public async Task SendAsync_ExpiresWithoutOffset_IsReadAsUtc()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"ID\": 5, \"Expires\": \"2026-11-22T10:20:00\"}"));
+        Server.Answer(Endpoints.Ip1Create, Reply.Json(200, "{\"ID\": 5, \"Expires\": \"2026-11-22T10:20:00\"}"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Challenge!.ExpiresAt, Is.EqualTo(new DateTimeOffset(2026, 11, 22, 10, 20, 0, TimeSpan.Zero)));
     }
@@ -69,7 +69,7 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task SendAsync_NoExpiresButTimeToLive_ExpiresAtFromClock()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"ID\": \"5\", \"Expires\": \"not a date\"}"));
+        Server.Answer(Endpoints.Ip1Create, Reply.Json(200, "{\"ID\": \"5\", \"Expires\": \"not a date\"}"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone) { TimeToLive = TimeSpan.FromSeconds(90) });
         Assert.Multiple(() =>
         {
@@ -81,7 +81,7 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task SendAsync_NoExpiresNoTimeToLive_ExpiresAtUnknown()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"ID\": 5}"));
+        Server.Answer(Endpoints.Ip1Create, Reply.Json(200, "{\"ID\": 5}"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Challenge!.ExpiresAt, Is.Null, "the account's default TTL is not known to the client");
     }
@@ -110,7 +110,7 @@ public sealed partial class Ip1OtpClientTests
         {
             Assert.That(result.Error!.Code, Is.EqualTo(code));
             Assert.That(result.Error.Message, Does.Contain(fragment));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
@@ -140,7 +140,7 @@ public sealed partial class Ip1OtpClientTests
     [TestCaseSource(nameof(ErrorRows))]
     public async Task SendAsync_ErrorAnswer_MapsToError(int status, string body, OtpErrorCode code, bool transient, bool accepted)
     {
-        Stub.Enqueue(StubResponse.Text(status, body, body.StartsWith('{') ? "application/json" : "text/html"));
+        Server.Answer(Endpoints.Ip1Create, Reply.Text(status, body, body.StartsWith('{') ? "application/json" : "text/html"));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
@@ -176,7 +176,7 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task SendAsync_ErrorMessageEchoingThePhone_IsRedacted()
     {
-        Stub.Enqueue(StubResponse.Json(400, $"{{\"Message\":\"Phone {Msisdn} is not valid\",\"ModelState\":{{\"authentication.Phone\":[\"Phone {Msisdn} is bad\"]}}}}"));
+        Server.Answer(Endpoints.Ip1Create, Reply.Json(400, $"{{\"Message\":\"Phone {Msisdn} is not valid\",\"ModelState\":{{\"authentication.Phone\":[\"Phone {Msisdn} is bad\"]}}}}"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
@@ -195,7 +195,7 @@ public sealed partial class Ip1OtpClientTests
     [TestCase("<html/>")]
     public async Task SendAsync_UnreadableSuccess_IsUnexpectedAndMayHaveBeenAccepted(string body)
     {
-        Stub.Enqueue(StubResponse.Text(200, body, "application/json"));
+        Server.Answer(Endpoints.Ip1Create, Reply.Text(200, body, "application/json"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {

@@ -7,11 +7,11 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task VerifyAsync_ValidCode_PostsPhoneAndCodeAndIsVerified()
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"Valid\": true, \"Authentication\": {Authentication(42, isUsed: true)}, \"Phone\": \"{Msisdn}\", \"Code\": \"AB12C\"}}"));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Json(200, $"{{\"Valid\": true, \"Authentication\": {Authentication(42, isUsed: true)}, \"Phone\": \"{Msisdn}\", \"Code\": \"AB12C\"}}"));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "AB12C"));
 
-        AssertRequest(Stub.SingleRequest(), "POST", "/api/authentications/validate", $"{{\"Phone\":\"{Msisdn}\",\"Code\":\"AB12C\"}}");
+        AssertRequest(Server.SingleRequest(), "POST", "/api/authentications/validate", $"{{\"Phone\":\"{Msisdn}\",\"Code\":\"AB12C\"}}");
         Assert.Multiple(() =>
         {
             Assert.That(result.IsVerified, Is.True);
@@ -22,7 +22,7 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task VerifyAsync_ValidWithoutAuthentication_IsVerified()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"Valid\": true, \"Authentication\": null}"));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Json(200, "{\"Valid\": true, \"Authentication\": null}"));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "AB12C"));
         Assert.That(result.IsVerified, Is.True);
     }
@@ -30,7 +30,7 @@ public sealed partial class Ip1OtpClientTests
     [Test]
     public async Task VerifyAsync_ValidForAnotherAuthentication_IsInvalidCode()
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"Valid\": true, \"Authentication\": {Authentication(41, isUsed: true)}}}"));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Json(200, $"{{\"Valid\": true, \"Authentication\": {Authentication(41, isUsed: true)}}}"));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge("42"), "AB12C"));
 
@@ -47,13 +47,12 @@ public sealed partial class Ip1OtpClientTests
     [TestCase(true, true, OtpVerificationStatus.Expired)]
     public async Task VerifyAsync_NotValid_LooksUpTheAuthenticationToTellWhy(bool hasExpired, bool isUsed, OtpVerificationStatus expected)
     {
-        Stub.Enqueue(
-            StubResponse.Json(200, "{\"Valid\": false, \"Authentication\": null}"),
-            StubResponse.Json(200, Authentication(42, hasExpired, isUsed)));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Json(200, "{\"Valid\": false, \"Authentication\": null}"));
+        Server.Answer(Endpoints.Ip1Get(42), Reply.Json(200, Authentication(42, hasExpired, isUsed)));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge("42"), "WRONG"));
 
-        var requests = Stub.Requests;
+        var requests = Server.Requests();
         Assert.That(requests, Has.Count.EqualTo(2));
         AssertRequest(requests[1], "GET", "/api/authentications/42", null);
         Assert.Multiple(() =>
@@ -70,7 +69,8 @@ public sealed partial class Ip1OtpClientTests
     [TestCase(200, "{}")]
     public async Task VerifyAsync_NotValidAndLookupFails_IsInvalidCode(int status, string body)
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"Valid\": false}"), StubResponse.Text(status, body, "application/json"));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Json(200, "{\"Valid\": false}"));
+        Server.Answer(Endpoints.Ip1Get(42), Reply.Text(status, body, "application/json"));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "WRONG"));
         Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.InvalidCode));
     }
@@ -79,7 +79,8 @@ public sealed partial class Ip1OtpClientTests
     [TestCase(400, "{\"Message\":\"Invalid code\"}")]
     public async Task VerifyAsync_WrongCodeAnsweredAs4xx_IsClassifiedByLookup(int status, string body)
     {
-        Stub.Enqueue(StubResponse.Text(status, body, "application/json"), StubResponse.Json(200, Authentication(42, hasExpired: true)));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Text(status, body, "application/json"));
+        Server.Answer(Endpoints.Ip1Get(42), Reply.Json(200, Authentication(42, hasExpired: true)));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "WRONG"));
         Assert.Multiple(() =>
         {
@@ -95,13 +96,13 @@ public sealed partial class Ip1OtpClientTests
     [TestCase(503, "", OtpErrorCode.ProviderUnavailable)]
     public async Task VerifyAsync_ErrorAnswer_IsFailed(int status, string body, OtpErrorCode code)
     {
-        Stub.Enqueue(StubResponse.Text(status, body, "application/json"));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Text(status, body, "application/json"));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "AB12C"));
         Assert.Multiple(() =>
         {
             Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.Failed));
             Assert.That(result.Error!.Code, Is.EqualTo(code));
-            Assert.That(Stub.RequestCount, Is.EqualTo(1));
+            Assert.That(Server.RequestCount(), Is.EqualTo(1));
         });
     }
 
@@ -113,7 +114,7 @@ public sealed partial class Ip1OtpClientTests
     [TestCase("true")]
     public async Task VerifyAsync_UnreadableAnswer_IsFailedNeverVerified(string body)
     {
-        Stub.Enqueue(StubResponse.Text(200, body, "application/json"));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Text(200, body, "application/json"));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "AB12C"));
         Assert.Multiple(() =>
         {
@@ -127,7 +128,7 @@ public sealed partial class Ip1OtpClientTests
     [TestCase(202)]
     public async Task VerifyAsync_ValidWithUndocumentedSuccessStatus_IsFailedNeverVerified(int status)
     {
-        Stub.Enqueue(StubResponse.Json(status, "{\"Valid\": true}"));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Json(status, "{\"Valid\": true}"));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "AB12C"));
         Assert.Multiple(() =>
         {
@@ -147,7 +148,7 @@ public sealed partial class Ip1OtpClientTests
         {
             Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
             Assert.That(result.Error.Message, Does.Contain("Challenge.Id"));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
@@ -158,14 +159,14 @@ public sealed partial class Ip1OtpClientTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Message, Does.Contain("Challenge.ProviderName"));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
     [Test]
     public async Task VerifyAsync_ErrorMessageEchoingTheCode_IsRedacted()
     {
-        Stub.Enqueue(StubResponse.Json(401, "{\"Message\":\"Denied for code XY98Z\"}"));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Json(401, "{\"Message\":\"Denied for code XY98Z\"}"));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "XY98Z"));
         Assert.That(result.Error!.Message, Does.Not.Contain("XY98Z"));
     }

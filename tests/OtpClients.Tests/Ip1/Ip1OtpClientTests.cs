@@ -4,7 +4,7 @@ using OtpClients.Tests.Infrastructure;
 namespace OtpClients.Tests.Ip1;
 
 /// <summary><see cref="Ip1OtpClient"/> over real HTTP against a loopback stub. Split by area into partial files.</summary>
-public sealed partial class Ip1OtpClientTests : StubServerFixture
+public sealed partial class Ip1OtpClientTests : WireMockFixture
 {
     private const string AccountId = "ip1-12345";
     private const string ApiKey = "ip1-api-key-789";
@@ -28,7 +28,7 @@ public sealed partial class Ip1OtpClientTests : StubServerFixture
 
     private Ip1OtpClient CreateClient(Action<Ip1Options>? configure = null)
     {
-        var options = new Ip1Options { BaseAddress = Stub.BaseAddress, AccountId = AccountId, ApiKey = ApiKey };
+        var options = new Ip1Options { BaseAddress = Server.BaseAddress(), AccountId = AccountId, ApiKey = ApiKey };
         configure?.Invoke(options);
         return new Ip1OtpClient(Http, options, Clock);
     }
@@ -38,7 +38,7 @@ public sealed partial class Ip1OtpClientTests : StubServerFixture
     private static string Authentication(long id, bool hasExpired = false, bool isUsed = false) =>
         $"{{\"ID\": {id}, \"Phone\": \"{Msisdn}\", \"Created\": \"2026-11-22T10:00:00Z\", \"HasExpired\": {(hasExpired ? "true" : "false")}, \"Expires\": \"2026-11-22T10:20:00Z\", \"IsUsed\": {(isUsed ? "true" : "false")}, \"Used\": null}}";
 
-    private static void AssertRequest(RecordedRequest request, string method, string path, string? json)
+    private static void AssertRequest(WireRequest request, string method, string path, string? json)
     {
         Assert.Multiple(() =>
         {

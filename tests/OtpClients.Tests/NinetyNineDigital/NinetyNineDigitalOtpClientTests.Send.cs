@@ -8,11 +8,11 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [Test]
     public async Task SendAsync_DefaultMessage_PostsApiKeyFromAndToOnly()
     {
-        Stub.Enqueue(StubResponse.Json(200, SendExample));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, SendExample));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
-        AssertMultipart(Stub.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("from", Sender), ("to", Local));
+        AssertMultipart(Server.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("from", Sender), ("to", Local));
         Assert.That(result.Challenge, Is.EqualTo(new OtpChallenge("99digital", "63433453", "+972501234567")
         {
             ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(1600115719).AddMinutes(10),
@@ -22,25 +22,25 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [Test]
     public async Task SendAsync_Template_SendsMessageWithCodeMarker()
     {
-        Stub.Enqueue(StubResponse.Json(200, SendExample));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, SendExample));
 
         await CreateClient().SendAsync(new OtpSendRequest(Phone) { MessageTemplate = "הקוד שלך: {code}", Sender = "+972 54 000 0000", TimeToLive = TimeSpan.FromMinutes(10) });
 
-        AssertMultipart(Stub.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("from", "0540000000"), ("to", Local), ("message", "הקוד שלך: ##code##"));
+        AssertMultipart(Server.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("from", "0540000000"), ("to", Local), ("message", "הקוד שלך: ##code##"));
     }
 
     [Test]
     public async Task SendAsync_OptionsTemplate_IsSent()
     {
-        Stub.Enqueue(StubResponse.Json(200, SendExample));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, SendExample));
         await CreateClient(o => o.MessageTemplate = "Code {code}").SendAsync(new OtpSendRequest(Phone));
-        AssertMultipart(Stub.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("from", Sender), ("to", Local), ("message", "Code ##code##"));
+        AssertMultipart(Server.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("from", Sender), ("to", Local), ("message", "Code ##code##"));
     }
 
     [Test]
     public async Task SendAsync_UniqueAndTimestampOfOtherTypes_AreRead()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"status\":\"OK\",\"unique\":63433453,\"timestamp\":\"1600115719\",\"reason\":\"1\"}"));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, "{\"status\":\"OK\",\"unique\":63433453,\"timestamp\":\"1600115719\",\"reason\":\"1\"}"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
@@ -52,7 +52,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [Test]
     public async Task SendAsync_NoTimestamp_ExpiresTenMinutesFromClock()
     {
-        Stub.Enqueue(StubResponse.Json(200, "{\"status\":\"OK\",\"unique\":\"u1\"}"));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, "{\"status\":\"OK\",\"unique\":\"u1\"}"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.That(result.Challenge!.ExpiresAt, Is.EqualTo(Clock.GetUtcNow().AddMinutes(10)));
     }
@@ -60,9 +60,9 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [Test]
     public async Task SendAsync_MovedSendPath_PostsThere()
     {
-        Stub.Enqueue(StubResponse.Json(200, SendExample));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, SendExample));
         await CreateClient(o => o.SendPath = "/sms/v2/verify-send").SendAsync(new OtpSendRequest(Phone));
-        Assert.That(Stub.SingleRequest().Path, Is.EqualTo("/sms/v2/verify-send"));
+        Assert.That(Server.SingleRequest().Path, Is.EqualTo("/sms/v2/verify-send"));
     }
 
     /// <summary>Every send reason; kept apart from the implementation's table on purpose.</summary>
@@ -82,7 +82,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCaseSource(nameof(ReasonRows))]
     public async Task SendAsync_FailReason_MapsToError(string reason, OtpErrorCode code, bool transient)
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"status\": \"FAIL\", \"unique\": \"\", \"timestamp\": 1600115719, \"from\": \"{Sender}\", \"reason\": {reason}}}"));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, $"{{\"status\": \"FAIL\", \"unique\": \"\", \"timestamp\": 1600115719, \"from\": \"{Sender}\", \"reason\": {reason}}}"));
 
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
 
@@ -104,7 +104,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase("{\"status\": \"FAIL\"}", null)]
     public async Task SendAsync_UnknownReason_IsProviderErrorWithRawReason(string body, string? raw)
     {
-        Stub.Enqueue(StubResponse.Json(200, body));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, body));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
@@ -120,7 +120,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase(404, "Not Found", OtpErrorCode.NotFound)]
     public async Task SendAsync_NonSuccessStatus_MapsToError(int status, string body, OtpErrorCode code)
     {
-        Stub.Enqueue(StubResponse.Text(status, body, "application/json"));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Text(status, body, "application/json"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
@@ -137,7 +137,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase("<html>OK</html>")]
     public async Task SendAsync_UnreadableSuccess_IsUnexpectedAndMayHaveBeenAccepted(string body)
     {
-        Stub.Enqueue(StubResponse.Text(200, body, "application/json"));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Text(200, body, "application/json"));
         var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
         Assert.Multiple(() =>
         {
@@ -168,7 +168,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
         {
             Assert.That(result.Error!.Code, Is.EqualTo(code));
             Assert.That(result.Error.Message, Does.Contain(fragment));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 }

@@ -8,11 +8,11 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [Test]
     public async Task VerifyAsync_DocumentedExample_PostsApiKeyToAndCodeAndIsVerified()
     {
-        Stub.Enqueue(StubResponse.Json(200, CheckExample));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, CheckExample));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
 
-        AssertMultipart(Stub.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("to", Local), ("code", "123456"));
+        AssertMultipart(Server.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("to", Local), ("code", "123456"));
         Assert.Multiple(() =>
         {
             Assert.That(result.IsVerified, Is.True);
@@ -23,7 +23,8 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [Test]
     public async Task VerifyAsync_MovedCheckPath_PostsThereAndSendStaysPut()
     {
-        Stub.Enqueue(StubResponse.Json(200, SendExample), StubResponse.Json(200, CheckExample));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, SendExample));
+        Server.Answer(Endpoints.NinetyNineDigital("/sms/verifySMS/check"), Reply.Json(200, CheckExample));
         var client = CreateClient(o => o.CheckPath = "/sms/verifySMS/check");
 
         await client.SendAsync(new OtpSendRequest(Phone));
@@ -31,7 +32,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(Stub.Requests.Select(r => r.Path), Is.EqualTo(new[] { "/sms/verifySMS", "/sms/verifySMS/check" }));
+            Assert.That(Server.Requests().Select(r => r.Path), Is.EqualTo(new[] { "/sms/verifySMS", "/sms/verifySMS/check" }));
             Assert.That(result.IsVerified, Is.True);
         });
     }
@@ -48,7 +49,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase("\" 1\"", "1", false)]
     public async Task VerifyAsync_Status_OnlyOneVerifiesEveryOtherIsInvalidCode(string json, string raw, bool verified)
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"status\": {json}, \"phone\": \"{Local}\"}}"));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, $"{{\"status\": {json}, \"phone\": \"{Local}\"}}"));
 
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
 
@@ -65,7 +66,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase("5", OtpErrorCode.ProviderError)]
     public async Task VerifyAsync_RefusedLikeASend_IsFailedWithTheReason(string reason, OtpErrorCode code)
     {
-        Stub.Enqueue(StubResponse.Json(200, $"{{\"status\": \"FAIL\", \"reason\": {reason}}}"));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, $"{{\"status\": \"FAIL\", \"reason\": {reason}}}"));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
         Assert.Multiple(() =>
         {
@@ -85,7 +86,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase(500, "")]
     public async Task VerifyAsync_UnusableAnswer_IsNeverVerified(int status, string body)
     {
-        Stub.Enqueue(StubResponse.Text(status, body, "application/json"));
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Text(status, body, "application/json"));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
         Assert.Multiple(() =>
         {
@@ -101,7 +102,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.Message, Does.Contain("Challenge.PhoneNumber"));
-            Assert.That(Stub.RequestCount, Is.Zero);
+            Assert.That(Server.RequestCount(), Is.Zero);
         });
     }
 
@@ -122,8 +123,8 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     {
         var client = CreateClient();
         var fuzzer = new AnswerFuzzer(seed: 5, [SendExample, CheckExample, "{\"status\": \"FAIL\", \"reason\": 6}"], ["status", "unique", "timestamp", "from", "reason", "phone"]);
-        var answers = new List<StubResponse>();
-        Stub.Handler = _ =>
+        var answers = new List<CannedAnswer>();
+        Server.AnswerEach(Endpoints.Any, () =>
         {
             var next = fuzzer.Next();
             lock (answers)
@@ -132,7 +133,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
             }
 
             return next;
-        };
+        });
 
         for (var i = 0; i < 250; i++)
         {

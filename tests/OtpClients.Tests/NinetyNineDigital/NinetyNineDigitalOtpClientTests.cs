@@ -4,7 +4,7 @@ using OtpClients.Tests.Infrastructure;
 namespace OtpClients.Tests.NinetyNineDigital;
 
 /// <summary><see cref="NinetyNineDigitalOtpClient"/> over real HTTP against a loopback stub. Split by area into partial files.</summary>
-public sealed partial class NinetyNineDigitalOtpClientTests : StubServerFixture
+public sealed partial class NinetyNineDigitalOtpClientTests : WireMockFixture
 {
     private const string ApiKey = "99d-api-key-321";
     private const string Sender = "Contoso";
@@ -15,7 +15,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests : StubServerFixture
 
     private NinetyNineDigitalOtpClient CreateClient(Action<NinetyNineDigitalOptions>? configure = null)
     {
-        var options = new NinetyNineDigitalOptions { BaseAddress = Stub.BaseAddress, ApiKey = ApiKey, Sender = Sender };
+        var options = new NinetyNineDigitalOptions { BaseAddress = Server.BaseAddress(), ApiKey = ApiKey, Sender = Sender };
         configure?.Invoke(options);
         return new NinetyNineDigitalOtpClient(Http, options, Clock);
     }
@@ -23,7 +23,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests : StubServerFixture
     private static OtpChallenge Challenge() => new(OtpProviderNames.NinetyNineDigital, "63433453", "+972501234567");
 
     /// <summary>Asserts a multipart request with exactly these parts, in order, each a plain form field.</summary>
-    private static void AssertMultipart(RecordedRequest request, string path, params (string Name, string Value)[] parts)
+    private static void AssertMultipart(WireRequest request, string path, params (string Name, string Value)[] parts)
     {
         Assert.Multiple(() =>
         {

@@ -4,6 +4,7 @@ using OtpClients.Amm;
 using OtpClients.Ip1;
 using OtpClients.NinetyNineDigital;
 using OtpClients.Tests.Infrastructure;
+using WireMock.Server;
 
 namespace OtpClients.Tests.Reliability;
 
@@ -19,25 +20,25 @@ public sealed partial class AnswerFuzzTests
     private const int Cap = 4096;
     private static readonly Dictionary<string, int> Figures = [];
 
-    private StubServer stub = null!;
+    private WireMockServer server = null!;
     private HttpClient http = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public void Start()
     {
-        stub = await StubServer.StartAsync();
+        server = ProviderStandIn.Start();
         http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public void Stop()
     {
         http.Dispose();
-        await stub.DisposeAsync();
+        server.Dispose();
         TestContext.Out.WriteLine("answer fuzz: " + string.Join(", ", Figures.Select(f => $"{f.Key} {f.Value} cases")));
     }
 
-    public sealed record Endpoint(string Name, Func<IOtpClient, Task<(bool IsVerified, OtpError? Error, bool Defined)>> Call, Func<StubResponse, bool> IsDocumentedSuccess, string[] Bodies, string[] Fields)
+    public sealed record Endpoint(string Name, Func<IOtpClient, Task<(bool IsVerified, OtpError? Error, bool Defined)>> Call, Func<CannedAnswer, bool> IsDocumentedSuccess, string[] Bodies, string[] Fields)
     {
         public override string ToString() => Name;
     }
@@ -62,9 +63,9 @@ public sealed partial class AnswerFuzzTests
     private static (bool, OtpError?, bool) Of<T>(OtpResult<T> r)
         where T : notnull => (false, r.Error, r.IsSuccess ? r.Value is not null : r.Error is not null);
 
-    private static string Text(StubResponse answer) => answer.BodyBytes is null ? string.Empty : Encoding.UTF8.GetString(answer.BodyBytes);
+    private static string Text(CannedAnswer answer) => Encoding.UTF8.GetString(answer.Body);
 
-    private static bool Never(StubResponse _) => false;
+    private static bool Never(CannedAnswer _) => false;
 
     public static IEnumerable<Endpoint> Endpoints()
     {
@@ -84,19 +85,19 @@ public sealed partial class AnswerFuzzTests
 
     private IOtpClient ClientFor(string endpoint) => endpoint.Split(' ')[0] switch
     {
-        "AMM" => new AmmOtpClient(http, new AmmOptions { BaseAddress = stub.BaseAddress, AuthKey = "k", AuthSecret = "s", MaxResponseBytes = Cap }),
-        "iP1" => new Ip1OtpClient(http, new Ip1Options { BaseAddress = stub.BaseAddress, AccountId = "a", ApiKey = "k", MaxResponseBytes = Cap }),
-        _ => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { BaseAddress = stub.BaseAddress, ApiKey = "k", Sender = "Contoso", MaxResponseBytes = Cap }),
+        "AMM" => new AmmOtpClient(http, new AmmOptions { BaseAddress = server.BaseAddress(), AuthKey = "k", AuthSecret = "s", MaxResponseBytes = Cap }),
+        "iP1" => new Ip1OtpClient(http, new Ip1Options { BaseAddress = server.BaseAddress(), AccountId = "a", ApiKey = "k", MaxResponseBytes = Cap }),
+        _ => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { BaseAddress = server.BaseAddress(), ApiKey = "k", Sender = "Contoso", MaxResponseBytes = Cap }),
     };
 
     [TestCaseSource(nameof(Endpoints))]
     public async Task RandomAnswers_AlwaysBecomeDefinedResults(Endpoint endpoint)
     {
-        stub.Reset();
+        server.Reset();
         var cases = ReliabilitySettings.FuzzCasesPerEndpoint;
         var fuzzer = new AnswerFuzzer(seed: endpoint.Name.Length * 7919 + endpoint.Name[0], endpoint.Bodies, endpoint.Fields);
-        var answers = new List<StubResponse>();
-        stub.Handler = _ =>
+        var answers = new List<CannedAnswer>();
+        server.AnswerEach(OtpClients.Tests.Infrastructure.Endpoints.Any, () =>
         {
             var next = fuzzer.Next();
             lock (answers)
@@ -105,7 +106,7 @@ public sealed partial class AnswerFuzzTests
             }
 
             return next;
-        };
+        });
         var client = ClientFor(endpoint.Name);
         var overCap = 0;
         var verified = 0;
@@ -115,7 +116,7 @@ public sealed partial class AnswerFuzzTests
             var (isVerified, error, defined) = await endpoint.Call(client);
             Assert.That(defined, Is.True, $"case {i}: not a defined result");
             var answer = answers[first];
-            if (answer.BodyBytes is { Length: > Cap } && answer.Status is not (204 or 304))
+            if (answer.Body is { Length: > Cap } && answer.Status is not (204 or 304))
             {
                 overCap++;
                 Assert.That(error?.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse), $"case {i}: an answer over the cap is UnexpectedResponse");

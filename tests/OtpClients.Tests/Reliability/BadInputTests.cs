@@ -3,37 +3,38 @@ using OtpClients.Failover;
 using OtpClients.Ip1;
 using OtpClients.NinetyNineDigital;
 using OtpClients.Tests.Infrastructure;
+using WireMock.Server;
 
 namespace OtpClients.Tests.Reliability;
 
 /// <summary>
 /// Hostile input against every public entry point: an ArgumentException or a result naming the field, and nothing
-/// sent. The stub counts every request that reaches it.
+/// sent. The server counts every request that reaches it.
 /// </summary>
 [Category("Reliability")]
 public sealed class BadInputTests
 {
     private static readonly string TenKilobytes = new('9', 10_240);
 
-    private StubServer stub = null!;
+    private WireMockServer server = null!;
     private HttpClient http = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public void Start()
     {
-        stub = await StubServer.StartAsync();
+        server = ProviderStandIn.Start();
         http = new HttpClient();
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public void Stop()
     {
         http.Dispose();
-        await stub.DisposeAsync();
+        server.Dispose();
     }
 
     [SetUp]
-    public void Reset() => stub.Reset();
+    public void Reset() => server.Reset();
 
     public static IEnumerable<TestCaseData> Clients()
     {
@@ -45,13 +46,13 @@ public sealed class BadInputTests
 
     private IOtpClient Create(string provider)
     {
-        AmmOtpClient Amm() => new(http, new AmmOptions { BaseAddress = stub.BaseAddress, AuthKey = "k", AuthSecret = "s" });
-        Ip1OtpClient Ip1() => new(http, new Ip1Options { BaseAddress = stub.BaseAddress, AccountId = "a", ApiKey = "k" });
+        AmmOtpClient Amm() => new(http, new AmmOptions { BaseAddress = server.BaseAddress(), AuthKey = "k", AuthSecret = "s" });
+        Ip1OtpClient Ip1() => new(http, new Ip1Options { BaseAddress = server.BaseAddress(), AccountId = "a", ApiKey = "k" });
         return provider switch
         {
             "AMM" => Amm(),
             "iP1" => Ip1(),
-            "99digital" => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { BaseAddress = stub.BaseAddress, ApiKey = "k", Sender = "Contoso" }),
+            "99digital" => new NinetyNineDigitalOtpClient(http, new NinetyNineDigitalOptions { BaseAddress = server.BaseAddress(), ApiKey = "k", Sender = "Contoso" }),
             _ => new FailoverOtpClient([Amm(), Ip1()]),
         };
     }
@@ -95,7 +96,7 @@ public sealed class BadInputTests
             });
         }
 
-        Assert.That(stub.RequestCount, Is.Zero, "nothing may be sent");
+        Assert.That(server.RequestCount(), Is.Zero, "nothing may be sent");
         Assert.ThrowsAsync<ArgumentNullException>(() => client.SendAsync(null!));
     }
 
@@ -147,7 +148,7 @@ public sealed class BadInputTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(stub.RequestCount, Is.Zero, "nothing may be sent");
+            Assert.That(server.RequestCount(), Is.Zero, "nothing may be sent");
             Assert.ThrowsAsync<ArgumentNullException>(() => client.VerifyAsync(null!));
             Assert.ThrowsAsync<ArgumentNullException>(() => client.VerifyAsync(new OtpVerifyRequest(null!, "1")));
         });
@@ -176,7 +177,7 @@ public sealed class BadInputTests
         {
             Assert.That(results, Has.All.Not.Null);
             Assert.That(results.Select(e => e!.Message), Has.All.Match("verifyId|Challenge|id |Ip1Settings"));
-            Assert.That(stub.RequestCount, Is.Zero);
+            Assert.That(server.RequestCount(), Is.Zero);
             Assert.ThrowsAsync<ArgumentNullException>(() => amm.CancelAsync((string)null!));
             Assert.ThrowsAsync<ArgumentNullException>(() => ip1.UpdateSettingsAsync(null!));
         });
