@@ -1,24 +1,30 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using PhoneNumbers;
 
 namespace OtpClients;
 
 /// <summary>
-/// An international phone number in E.164 form, parsed from what people type, with the conversions the
-/// providers need and a masked form for logs.
+/// An international phone number in E.164 form, parsed from what people type by Google's libphonenumber
+/// (libphonenumber-csharp), with the wire forms the providers need, the number's region, and a masked form for logs.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Accepted: a leading <c>+</c> or <c>00</c> before the country code; spaces (any Unicode white space), dashes,
 /// dots, slashes and parentheses between digits (<c>+39 348 123 4567</c>, <c>0039-348-1234567</c>,
-/// <c>(+46) 70 123 45 67</c>); a trunk zero written as <c>(0)</c> after the country code
-/// (<c>+44 (0)20 7946 0958</c>); decimal digits of any script, read as ASCII digits. The result has 8 to 15
-/// digits and a country code that does not start with 0.
+/// <c>(+46) 70 123 45 67</c>); a trunk prefix written after the country code, bare or as <c>(0)</c>
+/// (<c>+972 050-123-4567</c> is <c>+972501234567</c>, <c>+44 (0)20 7946 0958</c> is <c>+442079460958</c>), as
+/// libphonenumber strips it where the country's metadata has one (Italy has none: <c>+39 06…</c> keeps its 0);
+/// decimal digits of any script, read as ASCII digits.
 /// </para>
 /// <para>
-/// Rejected, with a message naming the problem: <see langword="null"/>, empty or white space, letters,
-/// invisible formatting characters (bidi marks, zero-width spaces), a missing country code, too few or too
-/// many digits, more than <see cref="MaxInputLength"/> characters. Messages never repeat the input.
+/// Rejected, with a message naming the problem: <see langword="null"/>, empty or white space, letters (no vanity
+/// numbers), invisible formatting characters (bidi marks, zero-width spaces), control characters, a missing or
+/// unknown country code, more than <see cref="MaxInputLength"/> characters, more than <see cref="MaxDigits"/>
+/// digits, and any number whose length no number of its country can have (libphonenumber's
+/// <c>IsPossibleNumber</c>). A number the metadata calls "not valid" but possible (a fictional or newly allocated
+/// range, the providers' own documentation examples) is accepted: whether it exists is the provider's to say.
+/// Messages never repeat the input.
 /// </para>
 /// <para>
 /// <see cref="ToString"/> returns the masked form (<c>+39*******567</c>); use <see cref="E164"/> for the full number.
@@ -26,21 +32,24 @@ namespace OtpClients;
 /// </remarks>
 public sealed class PhoneNumber : IEquatable<PhoneNumber>
 {
-    /// <summary>The fewest digits (country code included) a number may have.</summary>
-    public const int MinDigits = 8;
-
     /// <summary>The most digits (country code included) a number may have, as E.164 allows.</summary>
     public const int MaxDigits = 15;
 
     /// <summary>The longest input, in characters, that is parsed at all; longer input is rejected at once.</summary>
     public const int MaxInputLength = 64;
 
-    private const string IsraelCountryCode = "972";
+    private const int IsraelCountryCode = 972;
 
-    private PhoneNumber(string digits)
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    private PhoneNumber(PhoneNumbers.PhoneNumber number)
     {
-        Digits = digits;
-        E164 = "+" + digits;
+        CountryCode = number.CountryCode;
+        E164 = Util.Format(number, PhoneNumberFormat.E164);
+        Digits = E164[1..];
+        National = NationalDigits(Util.Format(number, PhoneNumberFormat.NATIONAL));
+        var region = Util.GetRegionCodeForNumber(number) ?? Util.GetRegionCodeForCountryCode(number.CountryCode);
+        RegionCode = region is { Length: 2 } && region != "ZZ" ? region : null;
     }
 
     /// <summary>Gets the number in E.164 form: <c>+</c> followed by the country code and the subscriber number (<c>+393481234567</c>).</summary>
@@ -49,11 +58,29 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
     /// <summary>Gets the number as MSISDN digits, without <c>+</c> (<c>393481234567</c>): the form iP1 and AMM take.</summary>
     public string Digits { get; }
 
+    /// <summary>Gets the country calling code (<c>39</c>, <c>46</c>, <c>972</c>).</summary>
+    public int CountryCode { get; }
+
+    /// <summary>
+    /// Gets the region of the number as an ISO 3166-1 alpha-2 code (<c>IT</c>, <c>SE</c>, <c>IL</c>), for routing and
+    /// region rules. A number that libphonenumber places in no region (possible but not valid) gets the main region of
+    /// its country code (<c>US</c> for <c>+1</c>); a non-geographic number (<c>+800</c>, <c>+882</c>) gets
+    /// <see langword="null"/>.
+    /// </summary>
+    public string? RegionCode { get; }
+
+    /// <summary>
+    /// Gets the number in national form as digits only, with the country's trunk prefix where it has one
+    /// (<c>+972501234567</c> → <c>0501234567</c>, <c>+442079460958</c> → <c>02079460958</c>), as libphonenumber's
+    /// national format writes it.
+    /// </summary>
+    public string National { get; }
+
     /// <summary>Gets the masked form for logs: <c>+</c>, the first two digits, stars, the last three digits (<c>+39*******567</c>).</summary>
     public string Masked => MaskDigits(Digits);
 
     /// <summary>Gets a value indicating whether the number is Israeli (country code 972).</summary>
-    public bool IsIsraeli => Digits.StartsWith(IsraelCountryCode, StringComparison.Ordinal);
+    public bool IsIsraeli => CountryCode == IsraelCountryCode;
 
     /// <summary>Parses a phone number.</summary>
     /// <param name="value">What the user typed.</param>
@@ -84,6 +111,103 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
         [NotNullWhen(false)] out string? error)
     {
         result = null;
+        if (!TryNormalize(value, out var international, out error))
+        {
+            return false;
+        }
+
+        PhoneNumbers.PhoneNumber parsed;
+        try
+        {
+            parsed = Util.Parse(international, null);
+        }
+        catch (NumberParseException ex)
+        {
+            error = ex.ErrorType switch
+            {
+                ErrorType.INVALID_COUNTRY_CODE => "The phone number's country code does not exist.",
+                ErrorType.TOO_SHORT_NSN or ErrorType.TOO_SHORT_AFTER_IDD => "The phone number is too short for its country.",
+                ErrorType.TOO_LONG => $"The phone number is too long: E.164 allows at most {MaxDigits} digits.",
+                _ when international.Length <= 4 => "The phone number is too short: it has no subscriber number after the country code.",
+                _ => "The phone number is not a phone number.",
+            };
+            return false;
+        }
+
+        error = Util.IsPossibleNumberWithReason(parsed) switch
+        {
+            PhoneNumberUtil.ValidationResult.IS_POSSIBLE => null,
+            PhoneNumberUtil.ValidationResult.IS_POSSIBLE_LOCAL_ONLY => "The phone number is too short: it is a local number without its area code.",
+            PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE => "The phone number's country code does not exist.",
+            PhoneNumberUtil.ValidationResult.TOO_SHORT => "The phone number is too short for its country: no number there has so few digits.",
+            PhoneNumberUtil.ValidationResult.TOO_LONG => "The phone number is too long for its country: no number there has so many digits.",
+            _ => "The phone number has a length that no number of its country has.",
+        };
+        if (error is not null)
+        {
+            return false;
+        }
+
+        result = new PhoneNumber(parsed);
+        return true;
+    }
+
+    /// <summary>Masks a phone number for logs, whether or not it parses.</summary>
+    /// <param name="value">A phone number as typed.</param>
+    /// <returns>The masked number (<c>+39*******567</c>), or <c>***</c> when <paramref name="value"/> does not parse.</returns>
+    public static string Mask(string? value) => TryParse(value, out var number) ? number.Masked : "***";
+
+    /// <summary>Gets the number as MSISDN digits without <c>+</c>, the form iP1 and AMM take (<c>393481234567</c>).</summary>
+    /// <returns>The digits.</returns>
+    public string ToMsisdn() => Digits;
+
+    /// <summary>Gets an Israeli number in local form, the form 99digital takes (<c>+972501234567</c> → <c>0501234567</c>).</summary>
+    /// <param name="local">The local form (<see cref="National"/>), when the number is Israeli.</param>
+    /// <returns><see langword="true"/> when the number is Israeli.</returns>
+    public bool TryGetIsraeliLocal([NotNullWhen(true)] out string? local)
+    {
+        local = IsIsraeli ? National : null;
+        return local is not null;
+    }
+
+    /// <summary>Gets an Israeli number in local form (<c>+972501234567</c> → <c>0501234567</c>).</summary>
+    /// <returns>The local form.</returns>
+    /// <exception cref="InvalidOperationException">The number is not Israeli.</exception>
+    public string ToIsraeliLocal() =>
+        TryGetIsraeliLocal(out var local) ? local : throw new InvalidOperationException("The phone number is not Israeli (+972).");
+
+    /// <summary>Returns the masked form (<c>+39*******567</c>), so that a number never reaches a log by accident.</summary>
+    /// <returns>The masked number.</returns>
+    public override string ToString() => Masked;
+
+    /// <inheritdoc />
+    public bool Equals(PhoneNumber? other) => other is not null && string.Equals(Digits, other.Digits, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is PhoneNumber other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Digits);
+
+    /// <summary>Compares two numbers by their digits.</summary>
+    /// <param name="left">The first number.</param>
+    /// <param name="right">The second number.</param>
+    /// <returns><see langword="true"/> when both are the same number or both are <see langword="null"/>.</returns>
+    public static bool operator ==(PhoneNumber? left, PhoneNumber? right) => left is null ? right is null : left.Equals(right);
+
+    /// <summary>Compares two numbers by their digits.</summary>
+    /// <param name="left">The first number.</param>
+    /// <param name="right">The second number.</param>
+    /// <returns><see langword="true"/> when the numbers differ.</returns>
+    public static bool operator !=(PhoneNumber? left, PhoneNumber? right) => !(left == right);
+
+    /// <summary>
+    /// Checks the characters (what libphonenumber would read as letters of a vanity number, or skip silently, is
+    /// refused here) and returns <c>+</c> and the ASCII digits, with a <c>(0)</c> trunk marker removed.
+    /// </summary>
+    private static bool TryNormalize(string? value, [NotNullWhen(true)] out string? international, [NotNullWhen(false)] out string? error)
+    {
+        international = null;
         if (value is null)
         {
             error = "The phone number is required.";
@@ -163,84 +287,38 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
             }
         }
 
-        var length = count - start;
-        if (length < MinDigits)
-        {
-            error = $"The phone number is too short: it has {length} digits with the country code, and needs {MinDigits} to {MaxDigits}.";
-            return false;
-        }
-
-        if (length > MaxDigits)
-        {
-            error = $"The phone number is too long: it has {length} digits with the country code, and E.164 allows at most {MaxDigits}.";
-            return false;
-        }
-
         if (digits[start] == '0')
         {
             error = "The phone number's country code cannot start with 0.";
             return false;
         }
 
-        result = new PhoneNumber(new string(digits.Slice(start, length)));
+        if (count - start > MaxDigits + 1)
+        {
+            // One more than E.164 allows leaves room for a bare trunk prefix (+972 050…), which libphonenumber strips.
+            error = $"The phone number is too long: E.164 allows at most {MaxDigits} digits.";
+            return false;
+        }
+
+        international = string.Concat("+", digits[start..count]);
         error = null;
         return true;
     }
 
-    /// <summary>Masks a phone number for logs, whether or not it parses.</summary>
-    /// <param name="value">A phone number as typed.</param>
-    /// <returns>The masked number (<c>+39*******567</c>), or <c>***</c> when <paramref name="value"/> does not parse.</returns>
-    public static string Mask(string? value) => TryParse(value, out var number) ? number.Masked : "***";
-
-    /// <summary>Gets the number as MSISDN digits without <c>+</c>, the form iP1 and AMM take (<c>393481234567</c>).</summary>
-    /// <returns>The digits.</returns>
-    public string ToMsisdn() => Digits;
-
-    /// <summary>Gets an Israeli number in local form, the form 99digital takes (<c>+972501234567</c> → <c>0501234567</c>).</summary>
-    /// <param name="local">The local form, when the number is Israeli.</param>
-    /// <returns><see langword="true"/> when the number is Israeli.</returns>
-    public bool TryGetIsraeliLocal([NotNullWhen(true)] out string? local)
+    private static string NationalDigits(string formatted)
     {
-        if (!IsIsraeli)
+        Span<char> digits = stackalloc char[formatted.Length];
+        var count = 0;
+        foreach (var c in formatted)
         {
-            local = null;
-            return false;
+            if (char.IsAsciiDigit(c))
+            {
+                digits[count++] = c;
+            }
         }
 
-        local = string.Concat("0", Digits.AsSpan(IsraelCountryCode.Length));
-        return true;
+        return new string(digits[..count]);
     }
-
-    /// <summary>Gets an Israeli number in local form (<c>+972501234567</c> → <c>0501234567</c>).</summary>
-    /// <returns>The local form.</returns>
-    /// <exception cref="InvalidOperationException">The number is not Israeli.</exception>
-    public string ToIsraeliLocal() =>
-        TryGetIsraeliLocal(out var local) ? local : throw new InvalidOperationException("The phone number is not Israeli (+972).");
-
-    /// <summary>Returns the masked form (<c>+39*******567</c>), so that a number never reaches a log by accident.</summary>
-    /// <returns>The masked number.</returns>
-    public override string ToString() => Masked;
-
-    /// <inheritdoc />
-    public bool Equals(PhoneNumber? other) => other is not null && string.Equals(Digits, other.Digits, StringComparison.Ordinal);
-
-    /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is PhoneNumber other && Equals(other);
-
-    /// <inheritdoc />
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Digits);
-
-    /// <summary>Compares two numbers by their digits.</summary>
-    /// <param name="left">The first number.</param>
-    /// <param name="right">The second number.</param>
-    /// <returns><see langword="true"/> when both are the same number or both are <see langword="null"/>.</returns>
-    public static bool operator ==(PhoneNumber? left, PhoneNumber? right) => left is null ? right is null : left.Equals(right);
-
-    /// <summary>Compares two numbers by their digits.</summary>
-    /// <param name="left">The first number.</param>
-    /// <param name="right">The second number.</param>
-    /// <returns><see langword="true"/> when the numbers differ.</returns>
-    public static bool operator !=(PhoneNumber? left, PhoneNumber? right) => !(left == right);
 
     private static string MaskDigits(string digits) =>
         string.Create(digits.Length + 1, digits, static (span, d) =>
