@@ -54,6 +54,28 @@ public sealed partial class AmmOtpClientTests
         AssertAmmHeaders(request);
     }
 
+    [TestCase("+972 050-123-4567", "972501234567")]
+    [TestCase("+39 348 123 4567", "393481234567")]
+    [TestCase("+49 (0)171 1234567", "491711234567")]
+    public async Task SendAsync_TrunkPrefixAfterCountryCode_IsDroppedOnTheWire(string typed, string msisdn)
+    {
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+
+        var result = await CreateClient().SendAsync(new OtpSendRequest(typed));
+
+        var request = Server.SingleRequest();
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.FormFields(), Is.EqualTo(new Dictionary<string, string>
+            {
+                ["to"] = msisdn,
+                ["text"] = "Your verification code is ${verify_code}",
+            }));
+            Assert.That(result.Challenge!.PhoneNumber, Is.EqualTo("+" + msisdn));
+        });
+        AssertAmmHeaders(request);
+    }
+
     [Test]
     public async Task SendAsync_EverySetting_SendsEveryOptionalField()
     {

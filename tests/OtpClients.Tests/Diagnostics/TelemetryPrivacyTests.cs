@@ -45,7 +45,7 @@ public sealed class TelemetryPrivacyTests
     {
         using var capture = new TelemetryCapture();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(capture));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(capture.LoggerProvider));
         services.AddOtpClient(otp =>
         {
             switch (providerName)

@@ -2,12 +2,17 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace OtpClients.Tests.Infrastructure;
 
-/// <summary>Captures everything an app could see: logs at Trace (messages, state, scopes, exceptions), activities of every source, and OtpClients metrics.</summary>
-public sealed class TelemetryCapture : ILoggerProvider, IDisposable
+/// <summary>
+/// Captures everything an app could see: logs at Trace through Microsoft.Extensions.Diagnostics.Testing's
+/// <see cref="FakeLoggerProvider"/> (messages, structured state, scopes, exceptions), activities of every source, and
+/// the metrics of the OtpClients and System.Net.Http meters. Activities and metrics use plain listeners: the library's
+/// <c>MetricCollector</c> follows one named instrument, and a privacy check must see every instrument.
+/// </summary>
+public sealed class TelemetryCapture : IDisposable
 {
     private readonly ActivityListener activityListener;
     private readonly MeterListener meterListener;
@@ -37,7 +42,13 @@ public sealed class TelemetryCapture : ILoggerProvider, IDisposable
         meterListener.Start();
     }
 
-    public ConcurrentBag<string> Logs { get; } = [];
+    /// <summary>Gets the logger provider to add to the app's logging (it collects at every level).</summary>
+    public FakeLoggerProvider LoggerProvider { get; } = new();
+
+    /// <summary>Gets every captured log record as one line: level, category, event id, message, state, scopes, exception.</summary>
+    public IReadOnlyList<string> Logs => LoggerProvider.Collector.GetSnapshot()
+        .Select(r => $"{r.Level} {r.Category} [{r.Id}] {r.Message} {Pairs(r.StructuredState)} {string.Join(";", r.Scopes.Select(Scope))} {r.Exception}")
+        .ToArray();
 
     public ConcurrentBag<Activity> Activities { get; } = [];
 
@@ -83,13 +94,18 @@ public sealed class TelemetryCapture : ILoggerProvider, IDisposable
         return text.ToString();
     }
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
     public void Dispose()
     {
         activityListener.Dispose();
         meterListener.Dispose();
+        LoggerProvider.Dispose();
     }
+
+    private static string Pairs(IReadOnlyList<KeyValuePair<string, string?>>? pairs) =>
+        pairs is null ? string.Empty : string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}"));
+
+    private static string Scope(object? scope) =>
+        scope is IEnumerable<KeyValuePair<string, object?>> pairs ? $"scope: {scope} " + string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : $"scope: {scope}";
 
     private static Dictionary<string, string?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -103,24 +119,4 @@ public sealed class TelemetryCapture : ILoggerProvider, IDisposable
     }
 
     public sealed record Measurement(string Instrument, double Value, IReadOnlyDictionary<string, string?> Tags);
-
-    private sealed class Logger(TelemetryCapture capture, string category) : ILogger
-    {
-        private readonly AsyncLocal<List<object?>> scopes = new();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull
-        {
-            capture.Logs.Add($"{category} scope: {state} {Pairs(state)}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            capture.Logs.Add($"{logLevel} {category} [{eventId}] {formatter(state, exception)} {Pairs(state)} {exception}");
-
-        private static string Pairs<TState>(TState state) =>
-            state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
-    }
 }

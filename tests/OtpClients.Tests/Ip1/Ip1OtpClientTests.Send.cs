@@ -16,6 +16,19 @@ public sealed partial class Ip1OtpClientTests
         Assert.That(result.Challenge, Is.EqualTo(new OtpChallenge("iP1", "1", "+" + Msisdn) { ExpiresAt = DocumentedDate }));
     }
 
+    [TestCase("+972 050-123-4567", "972501234567")]
+    [TestCase("+44 (0)20 7946 0958", "442079460958")]
+    [TestCase("0046 070 123 45 67", "46701234567")]
+    public async Task SendAsync_TrunkPrefixAfterCountryCode_IsDroppedOnTheWire(string typed, string msisdn)
+    {
+        Server.Answer(Endpoints.Ip1Create, Reply.Json(200, Authentication(5)));
+
+        var result = await CreateClient().SendAsync(new OtpSendRequest(typed));
+
+        AssertRequest(Server.SingleRequest(), "POST", "/api/authentications", $"{{\"Phone\":\"{msisdn}\"}}");
+        Assert.That(result.Challenge!.PhoneNumber, Is.EqualTo("+" + msisdn));
+    }
+
     [Test]
     public async Task SendAsync_EverySetting_SendsEveryField()
     {

@@ -19,6 +19,19 @@ public sealed partial class NinetyNineDigitalOtpClientTests
         }));
     }
 
+    [TestCase("+972 050-123-4567")]
+    [TestCase("00972 (0)50 123 4567")]
+    [TestCase("+972501234567")]
+    public async Task SendAsync_TrunkPrefixAfterCountryCode_SendsTheNationalForm(string typed)
+    {
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, SendExample));
+
+        var result = await CreateClient().SendAsync(new OtpSendRequest(typed));
+
+        AssertMultipart(Server.SingleRequest(), "/sms/verifySMS", ("apiKey", ApiKey), ("from", Sender), ("to", Local));
+        Assert.That(result.Challenge!.PhoneNumber, Is.EqualTo("+972501234567"));
+    }
+
     [Test]
     public async Task SendAsync_Template_SendsMessageWithCodeMarker()
     {
