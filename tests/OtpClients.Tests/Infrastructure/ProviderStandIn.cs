@@ -136,7 +136,7 @@ public static class ProviderStandIn
         var count = server.LogEntries.Count();
         while (DateTime.UtcNow < deadline)
         {
-            Thread.Sleep(20);
+            Thread.Sleep(50);
             var now = server.LogEntries.Count();
             if (now == count && now >= atLeast)
             {
