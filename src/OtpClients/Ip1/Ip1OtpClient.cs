@@ -20,8 +20,11 @@ namespace OtpClients.Ip1;
 /// </para>
 /// <para>
 /// iP1 validates by phone and code, not by ID. <c>Valid: true</c> is <see cref="OtpVerificationStatus.Verified"/>
-/// only when the authentication it names is the challenge's (a code from another SMS to the same phone is
-/// <see cref="OtpVerificationStatus.InvalidCode"/>). <c>Valid: false</c> — and, because iP1 does not document how it
+/// only in an HTTP 200 whose <c>Authentication</c> is present and whose <c>ID</c> is the challenge's id (a code from
+/// another SMS to the same phone is <see cref="OtpVerificationStatus.InvalidCode"/>). <c>Valid: true</c> without an
+/// <c>Authentication</c> or without its <c>ID</c> cannot be matched to the challenge, so it fails closed:
+/// <see cref="OtpVerificationStatus.Failed"/> with <see cref="OtpErrorCode.UnexpectedResponse"/> and
+/// <see cref="OtpError.MayHaveBeenAccepted"/> (iP1 may have consumed the code). <c>Valid: false</c> — and, because iP1 does not document how it
 /// answers a wrong code, a 404 or a 400 that names no field — is followed by a read of the authentication to
 /// tell <see cref="OtpVerificationStatus.Expired"/> (<c>HasExpired</c>) and
 /// <see cref="OtpVerificationStatus.AlreadyUsed"/> (<c>IsUsed</c>) from <see cref="OtpVerificationStatus.InvalidCode"/>;
@@ -148,6 +151,9 @@ public sealed class Ip1OtpClient : IOtpClient
                 case true when response.Content.Authentication?.Id is { } validated && validated != id:
                     // iP1 validates by phone and code: the code belongs to another authentication to the same phone.
                     return scope.Done(OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, ValidStatus + " (another authentication)"));
+                case true when response.Content.Authentication?.Id is null:
+                    // Nothing ties this "valid" to the challenge: fail closed (the code may have been consumed).
+                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ValidateOperation, "Valid: true came without the validated authentication's ID"), ValidStatus));
                 case true when response.StatusCode == 200:
                     return scope.Done(OtpVerifyResult.Verified(ValidStatus));
                 case true:

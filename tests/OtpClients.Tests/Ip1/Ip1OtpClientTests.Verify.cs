@@ -19,12 +19,23 @@ public sealed partial class Ip1OtpClientTests
         });
     }
 
-    [Test]
-    public async Task VerifyAsync_ValidWithoutAuthentication_IsVerified()
+    [TestCase("{\"Valid\": true, \"Authentication\": null}")]
+    [TestCase("{\"Valid\": true}")]
+    [TestCase("{\"Valid\": true, \"Authentication\": {}}")]
+    [TestCase("{\"Valid\": true, \"Authentication\": {\"ID\": null}}")]
+    [TestCase("{\"Valid\": true, \"Authentication\": {\"Phone\": \"46701234567\"}}")]
+    public async Task VerifyAsync_ValidWithoutTheAuthenticationId_FailsClosedMayHaveBeenAccepted(string body)
     {
-        Server.Answer(Endpoints.Ip1Validate, Reply.Json(200, "{\"Valid\": true, \"Authentication\": null}"));
+        Server.Answer(Endpoints.Ip1Validate, Reply.Json(200, body));
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "AB12C"));
-        Assert.That(result.IsVerified, Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsVerified, Is.False);
+            Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.Failed));
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse));
+            Assert.That(result.Error.MayHaveBeenAccepted, Is.True, "iP1 may have consumed the code");
+            Assert.That(Server.SingleRequest().Path, Is.EqualTo("/api/authentications/validate"));
+        });
     }
 
     [Test]
