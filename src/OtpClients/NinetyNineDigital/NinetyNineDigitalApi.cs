@@ -113,6 +113,10 @@ internal sealed class NinetyNineDigitalCheckResponse
     [JsonConverter(typeof(FlexibleStringConverter))]
     public string? Status { get; init; }
 
+    [JsonPropertyName("phone")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? Phone { get; init; }
+
     [JsonPropertyName("reason")]
     [JsonConverter(typeof(FlexibleStringConverter))]
     public string? Reason { get; init; }

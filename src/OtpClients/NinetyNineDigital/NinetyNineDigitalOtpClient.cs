@@ -25,6 +25,13 @@ namespace OtpClients.NinetyNineDigital;
 /// <see cref="OtpVerificationStatus.InvalidCode"/> too. A check answered like a refused send (<c>status</c> FAIL with a
 /// known <c>reason</c>, such as 6 for a wrong apiKey) is a failure with that reason's error, not a wrong code.
 /// </para>
+/// <para>
+/// A <c>status</c> 1 verifies only in an HTTP 200 that does not contradict itself or the challenge: when it carries
+/// a <c>reason</c>, or a <c>phone</c> that is not the challenge's number (in the national <c>0501234567</c> or the
+/// international <c>972501234567</c> / <c>+972501234567</c> form), it is <see cref="OtpVerificationStatus.Failed"/>
+/// with <see cref="OtpErrorCode.UnexpectedResponse"/>. An answer without <c>phone</c> is read as about the number
+/// asked for.
+/// </para>
 /// </remarks>
 public sealed class NinetyNineDigitalOtpClient : IOtpClient
 {
@@ -150,9 +157,23 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
         }
 
         var raw = Diagnostics.Redactor.Clean(status, [code, local, phone.Digits]) ?? "(blank)";
-        return scope.Done(response.StatusCode == 200 && string.Equals(status, NinetyNineDigitalErrors.VerifiedStatus, StringComparison.Ordinal)
-            ? OtpVerifyResult.Verified(status)
-            : OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, raw));
+        if (response.StatusCode != 200 || !string.Equals(status, NinetyNineDigitalErrors.VerifiedStatus, StringComparison.Ordinal))
+        {
+            return scope.Done(OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, raw));
+        }
+
+        // A success must not contradict itself or the challenge: an error reason beside it, or another number.
+        if (!string.IsNullOrEmpty(response.Content.Reason))
+        {
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.CheckOperation, "status 1 came with an error reason"), status));
+        }
+
+        if (response.Content.Phone is { } answered && answered != local && answered != phone.Digits && answered != phone.E164)
+        {
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.CheckOperation, "status 1 came for another phone number"), status));
+        }
+
+        return scope.Done(OtpVerifyResult.Verified(status));
     }
 
     /// <summary>

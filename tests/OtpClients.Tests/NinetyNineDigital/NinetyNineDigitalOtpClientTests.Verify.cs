@@ -76,6 +76,37 @@ public sealed partial class NinetyNineDigitalOtpClientTests
         });
     }
 
+    [TestCase("{\"status\": 1, \"phone\": \"0501234567\"}")]
+    [TestCase("{\"status\": 1, \"phone\": \"972501234567\"}")]
+    [TestCase("{\"status\": 1, \"phone\": \"+972501234567\"}")]
+    [TestCase("{\"status\": 1}")]
+    public async Task VerifyAsync_StatusOneForTheChallengesNumber_IsVerified(string body)
+    {
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, body));
+        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
+        Assert.That(result.IsVerified, Is.True);
+    }
+
+    [TestCase("{\"status\": 1, \"phone\": \"0509999999\"}", "another phone number")]
+    [TestCase("{\"status\": 1, \"phone\": \"+972509999999\"}", "another phone number")]
+    [TestCase("{\"status\": 1, \"phone\": \"\"}", "another phone number")]
+    [TestCase("{\"status\": 1, \"phone\": 501234567}", "another phone number")]
+    [TestCase("{\"status\": 1, \"reason\": 6}", "error reason")]
+    [TestCase("{\"status\": 1, \"reason\": \"1\", \"phone\": \"0501234567\"}", "error reason")]
+    public async Task VerifyAsync_StatusOneThatContradicts_IsFailedNeverVerified(string body, string why)
+    {
+        Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, body));
+        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "123456"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsVerified, Is.False);
+            Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.Failed));
+            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse));
+            Assert.That(result.Error.Message, Does.Contain(why));
+            Assert.That(result.Error.Message, Does.Not.Contain("050").And.Not.Contain("123456"), "no number or code in the message");
+        });
+    }
+
     [TestCase(200, "{}")]
     [TestCase(200, "{\"status\": null}")]
     [TestCase(200, "{\"status\": {\"a\": 1}}")]
