@@ -33,7 +33,9 @@ public sealed class AmmOtpClient : IOtpClient
 {
     private const string CancelCommand = "DELETE";
 
-    private readonly AmmApi api;
+    private readonly IAmmApi api;
+    private readonly ProviderChannel channel;
+    private readonly string credentials;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly string defaultText;
@@ -59,7 +61,9 @@ public sealed class AmmOtpClient : IOtpClient
         options.EnsureValid(nameof(options));
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
-        api = new AmmApi(httpClient, options, this.timeProvider, this.logger);
+        channel = new ProviderChannel(httpClient, options, this.timeProvider, this.logger);
+        api = Refit.RestService.ForGenerated<IAmmApi>(channel.Http, ProviderChannel.RefitSettings);
+        credentials = ProviderTransport.BasicParameter(options.AuthKey!, options.AuthSecret!);
         defaultText = MessageTemplate.Parse(options.MessageTemplate).ToAmmText();
         defaultSender = options.Sender;
         appId = options.AppId;
@@ -95,7 +99,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpSendResult.Failure(invalid));
         }
 
-        var response = await api.SendAsync(form, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.SendAsync(form.ToFields(), credentials, AmmOperations.Send, cancellationToken), AmmOperations.Send, AmmJsonContext.Default.AmmSendResponse, AmmJsonContext.Default.AmmErrorResponse, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpSendResult.Failure(transport));
@@ -112,10 +116,10 @@ public sealed class AmmOtpClient : IOtpClient
         var errorMsg = response.Content?.ErrorMsg ?? response.ErrorContent?.ErrorMsg;
         if (response.IsSuccessStatusCode && errorMsg is null)
         {
-            return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.SendOperation, "the answer has no verify_id")));
+            return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmOperations.Send, "the answer has no verify_id")));
         }
 
-        return scope.Done(OtpSendResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SendOperation, response.RetryAfter)));
+        return scope.Done(OtpSendResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmOperations.Send, response.RetryAfter)));
     }
 
     private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, OtpCall call, CancellationToken cancellationToken)
@@ -131,7 +135,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpVerifyResult.Failure(invalid));
         }
 
-        var response = await api.CheckAsync(request.Challenge.Id, code, request.ClientIpAddress, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.CheckAsync(request.Challenge.Id, code, request.ClientIpAddress, credentials, AmmOperations.Check, cancellationToken), AmmOperations.Check, AmmJsonContext.Default.AmmCheckResponse, AmmJsonContext.Default.AmmErrorResponse, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpVerifyResult.Failure(transport));
@@ -141,8 +145,8 @@ public sealed class AmmOtpClient : IOtpClient
         if (status is null)
         {
             return scope.Done(OtpVerifyResult.Failure(response.IsSuccessStatusCode
-                ? HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CheckOperation, "the answer has no verify_status")
-                : AmmErrors.FromAnswer(response.StatusCode, null, AmmApi.CheckOperation, response.RetryAfter)));
+                ? HttpStatusErrors.Unreadable(response.StatusCode, AmmOperations.Check, "the answer has no verify_status")
+                : AmmErrors.FromAnswer(response.StatusCode, null, AmmOperations.Check, response.RetryAfter)));
         }
 
         // Only the documented success form, exactly (HTTP 200 with verify_status VERIFIED), is taken as verified: fail closed.
@@ -160,7 +164,7 @@ public sealed class AmmOtpClient : IOtpClient
         if (response.IsSuccessStatusCode && response.Content?.VerifyStatus is not null)
         {
             return scope.Done(OtpVerifyResult.Failure(
-                new OtpError(OtpErrorCode.UnexpectedResponse, $"{AmmApi.CheckOperation}: AMM answered an undocumented verify_status; it is not taken as verified (HTTP {response.StatusCode}).")
+                new OtpError(OtpErrorCode.UnexpectedResponse, $"{AmmOperations.Check}: AMM answered an undocumented verify_status; it is not taken as verified (HTTP {response.StatusCode}).")
                 {
                     ProviderCode = raw,
                     HttpStatusCode = response.StatusCode,
@@ -169,7 +173,7 @@ public sealed class AmmOtpClient : IOtpClient
                 raw));
         }
 
-        return scope.Done(OtpVerifyResult.Failure(AmmErrors.FromAnswer(response.StatusCode, status, AmmApi.CheckOperation, response.RetryAfter), raw));
+        return scope.Done(OtpVerifyResult.Failure(AmmErrors.FromAnswer(response.StatusCode, status, AmmOperations.Check, response.RetryAfter), raw));
     }
 
     /// <summary>Cancels a code that was not used yet (<c>verify/command</c> with <c>command=DELETE</c>); its code can no longer be verified.</summary>
@@ -204,7 +208,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpCancelResult.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space).")));
         }
 
-        var response = await api.CommandAsync(verifyId, CancelCommand, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.CommandAsync(new Dictionary<string, string>(2, StringComparer.Ordinal) { ["verify_id"] = verifyId, ["command"] = CancelCommand }, credentials, AmmOperations.Command, cancellationToken), AmmOperations.Command, AmmJsonContext.Default.AmmCommandResponse, AmmJsonContext.Default.AmmErrorResponse, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpCancelResult.Failure(transport));
@@ -214,16 +218,16 @@ public sealed class AmmOtpClient : IOtpClient
         {
             return scope.Done(string.Equals(content.Command?.Trim(), CancelCommand, StringComparison.OrdinalIgnoreCase)
                 ? OtpCancelResult.Success()
-                : OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CommandOperation, "the answer does not confirm the DELETE command")));
+                : OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmOperations.Command, "the answer does not confirm the DELETE command")));
         }
 
         var errorMsg = response.Content?.ErrorMsg ?? response.ErrorContent?.ErrorMsg;
         if (response.IsSuccessStatusCode && errorMsg is null)
         {
-            return scope.Done(OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.CommandOperation, "the answer could not be read")));
+            return scope.Done(OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmOperations.Command, "the answer could not be read")));
         }
 
-        return scope.Done(OtpCancelResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.CommandOperation, response.RetryAfter)));
+        return scope.Done(OtpCancelResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmOperations.Command, response.RetryAfter)));
     }
 
     /// <summary>Reads the history of a code (<c>verify/search</c>): its status, dates and checks. A pure read, retried when it fails.</summary>
@@ -258,7 +262,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpResult<AmmVerification>.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space).")));
         }
 
-        var response = await api.SearchAsync(verifyId, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.SearchAsync(verifyId, credentials, AmmOperations.Search, cancellationToken), AmmOperations.Search, AmmJsonContext.Default.AmmSearchResponse, AmmJsonContext.Default.AmmErrorResponse, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpResult<AmmVerification>.Failure(transport));
@@ -289,10 +293,10 @@ public sealed class AmmOtpClient : IOtpClient
         var errorMsg = response.Content?.ErrorMsg ?? response.ErrorContent?.ErrorMsg;
         if (response.IsSuccessStatusCode && errorMsg is null)
         {
-            return scope.Done(OtpResult<AmmVerification>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmApi.SearchOperation, "the answer could not be read")));
+            return scope.Done(OtpResult<AmmVerification>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmOperations.Search, "the answer could not be read")));
         }
 
-        return scope.Done(OtpResult<AmmVerification>.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmApi.SearchOperation, response.RetryAfter)));
+        return scope.Done(OtpResult<AmmVerification>.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmOperations.Search, response.RetryAfter)));
     }
 
     /// <summary>

@@ -249,9 +249,8 @@ public sealed class OtpClientBuilder
         var http = Services.AddHttpClient(clientName)
             .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .AddHttpMessageHandler(sp => new OtpResilienceHandler(
-                sp.GetRequiredService<OtpResiliencePipelines>().Get(clientName, sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName)),
-                sp.GetRequiredService<TimeProvider>()))
+            .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName).BaseAddress)
+            .AddOtpResilience<TOptions>(provider)
             .RemoveAllLoggers(); // IHttpClientFactory would log the URI (AMM's check carries the code there); the clients log each exchange, redacted, at Debug.
 
         IOtpClient Factory(IServiceProvider sp) => create(

@@ -82,7 +82,6 @@ public static class OtpClientServiceCollectionExtensions
         services.AddHttpClient();
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<OtpResiliencePipelines>();
 
         var builder = new OtpClientBuilder(services, name);
         configure(builder);

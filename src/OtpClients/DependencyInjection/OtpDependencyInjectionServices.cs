@@ -1,9 +1,4 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OtpClients.Diagnostics;
-using OtpClients.Http;
-using Polly;
 
 namespace OtpClients.DependencyInjection;
 
@@ -24,17 +19,4 @@ internal sealed class OtpProviderOptionsValidator<TOptions>(string name) : IVali
         var errors = options.Validate();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
-}
-
-/// <summary>
-/// One resilience pipeline per provider client, built once from its options and shared by every handler
-/// <c>IHttpClientFactory</c> creates, so the circuit breaker's state outlives handler renewal.
-/// </summary>
-internal sealed class OtpResiliencePipelines(TimeProvider timeProvider, ILoggerFactory loggerFactory)
-{
-    private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline<HttpResponseMessage>>> pipelines = new(StringComparer.Ordinal);
-    private readonly LoggingResilienceEvents events = new(loggerFactory.CreateLogger("OtpClients.Resilience"));
-
-    public ResiliencePipeline<HttpResponseMessage> Get(string clientName, OtpProviderOptions options) =>
-        pipelines.GetOrAdd(clientName, _ => new Lazy<ResiliencePipeline<HttpResponseMessage>>(() => OtpResilience.CreatePipeline(options, timeProvider, events))).Value;
 }

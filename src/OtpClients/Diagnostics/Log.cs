@@ -14,8 +14,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1300, Level = LogLevel.Debug, Message = "OTP HTTP {Method} {Host}{Path} answered {Status} in {ElapsedMs:0.0} ms")]
     public static partial void HttpCompleted(ILogger logger, string method, string host, string path, int status, double elapsedMs);
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "OTP HTTP {Method} {Host}{Path} failed after {ElapsedMs:0.0} ms: {ExceptionType}")]
-    public static partial void HttpFailed(ILogger logger, string method, string host, string path, double elapsedMs, string exceptionType);
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "OTP HTTP {Operation} failed after {ElapsedMs:0.0} ms: {ExceptionType}")]
+    public static partial void HttpFailed(ILogger logger, string operation, double elapsedMs, string exceptionType);
 
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "OTP send failed over from {FromProvider} to {ToProvider} after {ErrorCode}")]
     public static partial void FailingOver(ILogger logger, string fromProvider, string toProvider, OtpErrorCode errorCode);

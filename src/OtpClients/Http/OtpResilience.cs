@@ -1,3 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OtpClients.Diagnostics;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -6,27 +10,46 @@ using Polly.Timeout;
 namespace OtpClients.Http;
 
 /// <summary>
-/// Builds the resilience pipeline of one provider: total timeout → retry → circuit breaker → attempt timeout.
+/// The resilience of one provider's <see cref="HttpClient"/>, through Microsoft.Extensions.Http.Resilience
+/// (<c>AddResilienceHandler</c>): total timeout → retry → circuit breaker → attempt timeout. The pipeline is kept by
+/// the library's registry per client (so the breaker outlives handler renewal, one per provider and registration) and
+/// is rebuilt when the provider's options reload.
 /// </summary>
 /// <remarks>
 /// Sending an OTP and checking one are not idempotent, so a retry happens only when it cannot send or check twice:
 /// a connection that failed before the request was written, HTTP 429 and 503 (which say the request was not
-/// processed; <c>Retry-After</c> is honoured unless it outlasts the total timeout), and any failure of a read-only
-/// request. Everything else is answered once.
+/// processed; <c>Retry-After</c> is honoured unless it outlasts what is left of the total timeout), and any failure of
+/// a read-only request (<see cref="OtpOperation.IsReadOnly"/>, carried on the request). Everything else is answered once.
 /// </remarks>
 internal static class OtpResilience
 {
-    /// <summary>The request being sent, for the retry predicate.</summary>
-    public static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("OtpClients.Request");
+    /// <summary>The name of the resilience handler on every provider client.</summary>
+    public const string PipelineName = "otp";
 
-    public static ResiliencePipeline<HttpResponseMessage> CreatePipeline(OtpProviderOptions options, TimeProvider timeProvider, IOtpResilienceEvents? events = null)
+    /// <summary>When the pipeline started with the current request (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    private static readonly ResiliencePropertyKey<long> StartKey = new("OtpClients.Start");
+
+    /// <summary>Adds the provider's resilience handler, built from the named options and rebuilt when they reload.</summary>
+    public static IHttpClientBuilder AddOtpResilience<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IHttpClientBuilder http, string providerName)
+        where TOptions : OtpProviderOptions
     {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
+        var optionsName = http.Name;
+        http.AddResilienceHandler(PipelineName, (builder, context) =>
         {
-            Name = options.ProviderName,
-            TimeProvider = timeProvider,
-        };
+            context.EnableReloads<TOptions>(optionsName);
+            var options = context.GetOptions<TOptions>(optionsName);
+            var services = context.ServiceProvider;
+            var events = new LoggingResilienceEvents(services.GetRequiredService<ILoggerFactory>().CreateLogger("OtpClients.Resilience"));
+            Configure(builder, options, providerName, services.GetRequiredService<TimeProvider>(), events);
+        });
+        return http;
+    }
 
+    /// <summary>Adds the strategies to a pipeline builder (also used alone, by tests and benchmarks).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "AddStrategy validates StartStampOptions with data annotations; it has no members to validate, so trimming removes nothing it needs.")]
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, OtpProviderOptions options, string providerName, TimeProvider timeProvider, IOtpResilienceEvents? events = null)
+    {
+        builder.AddStrategy(_ => new StartStamp(timeProvider), new StartStampOptions());
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout });
         if (options.MaxRetryAttempts > 0)
         {
@@ -42,7 +65,7 @@ internal static class OtpResilience
                 DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome, timeProvider)),
                 OnRetry = args =>
                 {
-                    events?.OnRetry(options.ProviderName, args.AttemptNumber + 1, args.RetryDelay, Describe(args.Outcome));
+                    events?.OnRetry(providerName, args.AttemptNumber + 1, args.RetryDelay, Describe(args.Outcome));
                     return default;
                 },
             });
@@ -61,25 +84,24 @@ internal static class OtpResilience
                 ShouldHandle = args => new ValueTask<bool>(IsProviderFailure(args.Outcome)),
                 OnOpened = args =>
                 {
-                    events?.OnCircuitOpened(options.ProviderName, args.BreakDuration);
+                    events?.OnCircuitOpened(providerName, args.BreakDuration);
                     return default;
                 },
                 OnClosed = _ =>
                 {
-                    events?.OnCircuitClosed(options.ProviderName);
+                    events?.OnCircuitClosed(providerName);
                     return default;
                 },
             });
         }
 
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "attempt", Timeout = options.AttemptTimeout });
-        return builder.Build();
     }
 
     /// <summary>Decides whether an attempt may be tried again without risking a second send or check.</summary>
     internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeSpan totalTimeout, TimeProvider timeProvider)
     {
-        var readOnly = context.Properties.TryGetValue(RequestKey, out var request) && request is OtpRequestMessage { Operation.IsReadOnly: true };
+        var readOnly = OtpOperation.Of(context.GetRequestMessage()) is { IsReadOnly: true };
         if (outcome.Exception is { } exception)
         {
             return exception switch
@@ -99,7 +121,7 @@ internal static class OtpResilience
             // The provider said it did not process the request. Wait as asked, unless that outlasts the total timeout:
             // then the answer is returned as it is (RateLimited / ProviderUnavailable with RetryAfter).
             if (ProviderTransport.GetRetryAfter(response.Headers.RetryAfter, timeProvider) is { } wait
-                && request is OtpRequestMessage { StartTimestamp: var start and not 0 }
+                && context.Properties.TryGetValue(StartKey, out var start)
                 && wait >= totalTimeout - timeProvider.GetElapsedTime(start))
             {
                 return false;
@@ -124,6 +146,24 @@ internal static class OtpResilience
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } exception ? exception.GetType().Name : "HTTP " + (int)outcome.Result!.StatusCode;
+
+    /// <summary>The outermost strategy: notes when the pipeline started, for the Retry-After rule.</summary>
+    private sealed class StartStamp(TimeProvider timeProvider) : ResilienceStrategy<HttpResponseMessage>
+    {
+        protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+            Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+            ResilienceContext context,
+            TState state)
+        {
+            context.Properties.Set(StartKey, timeProvider.GetTimestamp());
+            return callback(context, state);
+        }
+    }
+
+    private sealed class StartStampOptions : ResilienceStrategyOptions
+    {
+        public StartStampOptions() => Name = "start";
+    }
 }
 
 /// <summary>Receives the resilience events of the pipelines (for logs).</summary>
@@ -134,57 +174,4 @@ internal interface IOtpResilienceEvents
     void OnCircuitOpened(string provider, TimeSpan breakDuration);
 
     void OnCircuitClosed(string provider);
-}
-
-/// <summary>
-/// The one <see cref="DelegatingHandler"/> of a provider's <see cref="HttpClient"/>: runs each request through the
-/// provider's resilience pipeline. The pipeline is shared by every handler of the provider, so the circuit breaker
-/// keeps its state when <c>IHttpClientFactory</c> renews handlers.
-/// </summary>
-internal sealed class OtpResilienceHandler : DelegatingHandler
-{
-    private readonly ResiliencePipeline<HttpResponseMessage> pipeline;
-    private readonly TimeProvider timeProvider;
-
-    public OtpResilienceHandler(ResiliencePipeline<HttpResponseMessage> pipeline, TimeProvider timeProvider)
-    {
-        this.pipeline = pipeline;
-        this.timeProvider = timeProvider;
-    }
-
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(OtpResilience.RequestKey, request);
-        if (request is OtpRequestMessage otpRequest)
-        {
-            // Kept on the request, not in the context's properties: a boxed timestamp per call is avoidable.
-            otpRequest.StartTimestamp = timeProvider.GetTimestamp();
-        }
-        try
-        {
-            var outcome = await pipeline.ExecuteOutcomeAsync(
-                static async (ctx, state) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await state.Handler.SendOnceAsync(state.Request, ctx.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<HttpResponseMessage>(ex);
-                    }
-                },
-                context,
-                (Handler: this, Request: request)).ConfigureAwait(false);
-            outcome.ThrowIfException();
-            return outcome.Result!;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
-
-    private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
 }

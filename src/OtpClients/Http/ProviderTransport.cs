@@ -19,37 +19,40 @@ internal static class ProviderTransport
 {
     private const int InitialBufferSize = 4096;
 
-    /// <summary>Sends <paramref name="request"/> (and disposes it) and reads the answer.</summary>
-    public static async Task<ApiResponse<TContent, TError>> SendAsync<TContent, TError>(
-        HttpClient client,
-        HttpRequestMessage request,
+    /// <summary>
+    /// Awaits the answer of one call of a provider's Refit interface (<paramref name="sending"/>, which returns the
+    /// <see cref="HttpResponseMessage"/> as soon as its headers arrived), disposes it, and reads its body with the
+    /// answer-size cap and the attempt timeout.
+    /// </summary>
+    public static async Task<ApiResponse<TContent, TError>> ReceiveAsync<TContent, TError>(
+        Task<HttpResponseMessage> sending,
         OtpOperation operation,
         JsonTypeInfo<TContent> contentInfo,
         JsonTypeInfo<TError>? errorInfo,
-        OtpProviderOptions options,
-        TimeProvider timeProvider,
-        ILogger logger,
+        ProviderChannel channel,
         CancellationToken cancellationToken)
         where TContent : class
         where TError : class
     {
-        using var ownedRequest = request;
+        var logger = channel.Logger;
+        var timeProvider = channel.TimeProvider;
+        var options = channel.Options;
         var maxResponseBytes = options.MaxResponseBytes;
         var start = logger.IsEnabled(LogLevel.Debug) ? timeProvider.GetTimestamp() : 0;
         HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await sending.ConfigureAwait(false);
         }
-        catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
+        catch (Exception ex) when (TryMapException(Unwrap(ex), operation, cancellationToken, out var error))
         {
-            LogExchange(logger, request, start, timeProvider, null, ex);
+            LogExchange(logger, operation, null, start, timeProvider, null, ex);
             return new ApiResponse<TContent, TError> { TransportError = error };
         }
 
         using (response)
         {
-            LogExchange(logger, request, start, timeProvider, response, null);
+            LogExchange(logger, operation, response.RequestMessage, start, timeProvider, response, null);
             var status = (int)response.StatusCode;
             var retryAfter = GetRetryAfter(response.Headers.RetryAfter, timeProvider);
             var mediaType = response.Content.Headers.ContentType?.MediaType;
@@ -123,7 +126,7 @@ internal static class ProviderTransport
     }
 
     /// <summary>Logs one HTTP exchange at Debug: method, host, path, status. Never the query string, headers or body.</summary>
-    private static void LogExchange(ILogger logger, HttpRequestMessage request, long start, TimeProvider timeProvider, HttpResponseMessage? response, Exception? exception)
+    private static void LogExchange(ILogger logger, OtpOperation operation, HttpRequestMessage? request, long start, TimeProvider timeProvider, HttpResponseMessage? response, Exception? exception)
     {
         if (start == 0 || !logger.IsEnabled(LogLevel.Debug))
         {
@@ -131,15 +134,15 @@ internal static class ProviderTransport
         }
 
         var elapsed = timeProvider.GetElapsedTime(start).TotalMilliseconds;
-        var host = request.RequestUri?.Authority ?? string.Empty;
-        var path = request.RequestUri?.AbsolutePath ?? string.Empty;
+        var host = request?.RequestUri?.Authority ?? string.Empty;
+        var path = request?.RequestUri?.AbsolutePath ?? string.Empty;
         if (response is not null)
         {
-            Diagnostics.Log.HttpCompleted(logger, request.Method.Method, host, path, (int)response.StatusCode, elapsed);
+            Diagnostics.Log.HttpCompleted(logger, request?.Method.Method ?? string.Empty, host, path, (int)response.StatusCode, elapsed);
         }
         else
         {
-            Diagnostics.Log.HttpFailed(logger, request.Method.Method, host, path, elapsed, exception?.GetType().Name ?? "unknown");
+            Diagnostics.Log.HttpFailed(logger, operation.ToString(), elapsed, Unwrap(exception)?.GetType().Name ?? "unknown");
         }
     }
 
@@ -311,7 +314,15 @@ internal static class ProviderTransport
         return null;
     }
 
-    /// <summary>Creates the value of a Basic <c>Authorization</c> header.</summary>
-    public static AuthenticationHeaderValue Basic(string user, string password) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+    /// <summary>Creates the parameter of a Basic <c>Authorization</c> header (the part after <c>Basic </c>).</summary>
+    public static string BasicParameter(string user, string password) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
+
+    /// <summary>
+    /// Gives the failure itself when a Refit client wrapped it: a transport failure surfaces as the
+    /// <see cref="HttpRequestException"/>, timeout or cancellation that the handlers threw.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(exception))]
+    public static Exception? Unwrap(Exception? exception) =>
+        exception is Refit.ApiRequestException { InnerException: { } inner } ? inner : exception;
 }

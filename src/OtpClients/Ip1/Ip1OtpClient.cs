@@ -45,7 +45,11 @@ public sealed class Ip1OtpClient : IOtpClient
     private const string ValidStatus = "Valid";
     private const string InvalidStatus = "Invalid";
 
-    private readonly Ip1Api api;
+    private static readonly Refit.RefitSettings RefitSettings = ProviderChannel.CreateRefitSettings(Ip1JsonContext.Default);
+
+    private readonly IIp1Api api;
+    private readonly ProviderChannel channel;
+    private readonly string credentials;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly string? defaultTemplate;
@@ -68,7 +72,9 @@ public sealed class Ip1OtpClient : IOtpClient
         options.EnsureValid(nameof(options));
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
-        api = new Ip1Api(httpClient, options, this.timeProvider, this.logger);
+        channel = new ProviderChannel(httpClient, options, this.timeProvider, this.logger);
+        api = Refit.RestService.ForGenerated<IIp1Api>(channel.Http, RefitSettings);
+        credentials = ProviderTransport.BasicParameter(options.AccountId!, options.ApiKey!);
         defaultTemplate = options.MessageTemplate is null ? null : MessageTemplate.Parse(options.MessageTemplate).ToIp1Format();
         defaultSender = options.Sender;
         defaultCodeLength = options.CodeLength;
@@ -101,7 +107,7 @@ public sealed class Ip1OtpClient : IOtpClient
             return scope.Done(OtpSendResult.Failure(invalid));
         }
 
-        var response = await api.CreateAsync(body, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.CreateAsync(body, credentials, Ip1Operations.Create, cancellationToken), Ip1Operations.Create, Ip1JsonContext.Default.Ip1AuthenticationIdDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpSendResult.Failure(transport));
@@ -114,10 +120,10 @@ public sealed class Ip1OtpClient : IOtpClient
                 {
                     ExpiresAt = response.Content.Expires ?? (timeToLive is { } ttl ? timeProvider.GetUtcNow() + ttl : null),
                 })
-                : OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.CreateOperation, "the answer has no authentication ID")));
+                : OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.Create, "the answer has no authentication ID")));
         }
 
-        return scope.Done(OtpSendResult.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.CreateOperation, response.RetryAfter, [phone.Digits])));
+        return scope.Done(OtpSendResult.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.Create, response.RetryAfter, [phone.Digits])));
     }
 
     private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, OtpCall call, CancellationToken cancellationToken)
@@ -138,7 +144,7 @@ public sealed class Ip1OtpClient : IOtpClient
             return scope.Done(OtpVerifyResult.Failure(invalidId));
         }
 
-        var response = await api.ValidateAsync(new Ip1ValidateDto { Phone = phone!.Digits, Code = code }, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.ValidateAsync(new Ip1ValidateDto { Phone = phone!.Digits, Code = code }, credentials, Ip1Operations.Validate, cancellationToken), Ip1Operations.Validate, Ip1JsonContext.Default.Ip1ValidationDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpVerifyResult.Failure(transport));
@@ -153,20 +159,20 @@ public sealed class Ip1OtpClient : IOtpClient
                     return scope.Done(OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, ValidStatus + " (another authentication)"));
                 case true when response.Content.Authentication?.Id is null:
                     // Nothing ties this "valid" to the challenge: fail closed (the code may have been consumed).
-                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ValidateOperation, "Valid: true came without the validated authentication's ID"), ValidStatus));
+                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.Validate, "Valid: true came without the validated authentication's ID"), ValidStatus));
                 case true when response.StatusCode == 200:
                     return scope.Done(OtpVerifyResult.Verified(ValidStatus));
                 case true:
                     // Only the documented success form (HTTP 200 with Valid: true) verifies: fail closed.
-                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ValidateOperation, "Valid: true came with an undocumented status"), ValidStatus));
+                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.Validate, "Valid: true came with an undocumented status"), ValidStatus));
                 case false:
                     return scope.Done(await ClassifyRejectionAsync(id, InvalidStatus, cancellationToken).ConfigureAwait(false));
                 default:
-                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ValidateOperation, "the answer has no Valid flag")));
+                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.Validate, "the answer has no Valid flag")));
             }
         }
 
-        var error = Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.ValidateOperation, response.RetryAfter, [code, phone.Digits]);
+        var error = Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.Validate, response.RetryAfter, [code, phone.Digits]);
         if (response.StatusCode == 404 || response.StatusCode == 400 && error.Code == OtpErrorCode.InvalidRequest)
         {
             return scope.Done(await ClassifyRejectionAsync(id, $"HTTP {response.StatusCode}", cancellationToken).ConfigureAwait(false));
@@ -204,7 +210,7 @@ public sealed class Ip1OtpClient : IOtpClient
             return scope.Done(OtpResult<Ip1Authentication>.Failure(RequestChecks.InvalidRequest("id must not be negative.")));
         }
 
-        var response = await api.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.GetAsync(id, credentials, Ip1Operations.Get, cancellationToken), Ip1Operations.Get, Ip1JsonContext.Default.Ip1AuthenticationDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpResult<Ip1Authentication>.Failure(transport));
@@ -214,10 +220,10 @@ public sealed class Ip1OtpClient : IOtpClient
         {
             return scope.Done(response.Content is { } dto && ToAuthentication(dto) is { } authentication
                 ? OtpResult<Ip1Authentication>.Success(authentication)
-                : OtpResult<Ip1Authentication>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.GetOperation, "the answer is not an authentication")));
+                : OtpResult<Ip1Authentication>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.Get, "the answer is not an authentication")));
         }
 
-        return scope.Done(OtpResult<Ip1Authentication>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.GetOperation, response.RetryAfter, [])));
+        return scope.Done(OtpResult<Ip1Authentication>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.Get, response.RetryAfter, [])));
     }
 
     /// <summary>Lists the account's authentications (<c>GET /api/authentications</c>). A pure read, retried when it fails.</summary>
@@ -229,7 +235,7 @@ public sealed class Ip1OtpClient : IOtpClient
     private async Task<OtpResult<IReadOnlyList<Ip1Authentication>>> ListAuthenticationsCoreAsync(OtpCall call, CancellationToken cancellationToken)
     {
         using var scope = OtpTelemetry.Begin(call);
-        var response = await api.ListAsync(cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.ListAsync(credentials, Ip1Operations.List, cancellationToken), Ip1Operations.List, Ip1JsonContext.Default.ListIp1AuthenticationDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(transport));
@@ -239,10 +245,10 @@ public sealed class Ip1OtpClient : IOtpClient
         {
             return scope.Done(response.Content is { } list
                 ? OtpResult<IReadOnlyList<Ip1Authentication>>.Success(list.Select(d => d is null ? null : ToAuthentication(d)).OfType<Ip1Authentication>().ToArray())
-                : OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.ListOperation, "the answer is not a list of authentications")));
+                : OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.List, "the answer is not a list of authentications")));
         }
 
-        return scope.Done(OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.ListOperation, response.RetryAfter, [])));
+        return scope.Done(OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.List, response.RetryAfter, [])));
     }
 
     /// <summary>Reads the account's defaults for new authentications (<c>GET /api/authentications/settings</c>).</summary>
@@ -254,7 +260,7 @@ public sealed class Ip1OtpClient : IOtpClient
     private async Task<OtpResult<Ip1Settings>> GetSettingsCoreAsync(OtpCall call, CancellationToken cancellationToken)
     {
         using var scope = OtpTelemetry.Begin(call);
-        var response = await api.GetSettingsAsync(cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.GetSettingsAsync(credentials, Ip1Operations.GetSettings, cancellationToken), Ip1Operations.GetSettings, Ip1JsonContext.Default.Ip1SettingsDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpResult<Ip1Settings>.Failure(transport));
@@ -264,10 +270,10 @@ public sealed class Ip1OtpClient : IOtpClient
         {
             return scope.Done(response.Content is { } dto
                 ? OtpResult<Ip1Settings>.Success(ToSettings(dto))
-                : OtpResult<Ip1Settings>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Api.GetSettingsOperation, "the answer is not a settings object")));
+                : OtpResult<Ip1Settings>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.GetSettings, "the answer is not a settings object")));
         }
 
-        return scope.Done(OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.GetSettingsOperation, response.RetryAfter, [])));
+        return scope.Done(OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.GetSettings, response.RetryAfter, [])));
     }
 
     /// <summary>
@@ -292,7 +298,7 @@ public sealed class Ip1OtpClient : IOtpClient
             return scope.Done(OtpResult<Ip1Settings>.Failure(invalid));
         }
 
-        var response = await api.UpdateSettingsAsync(dto, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.UpdateSettingsAsync(dto, credentials, Ip1Operations.UpdateSettings, cancellationToken), Ip1Operations.UpdateSettings, Ip1JsonContext.Default.Ip1SettingsDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpResult<Ip1Settings>.Failure(transport));
@@ -303,7 +309,7 @@ public sealed class Ip1OtpClient : IOtpClient
             return scope.Done(OtpResult<Ip1Settings>.Success(ToSettings(response.Content ?? dto)));
         }
 
-        return scope.Done(OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Api.UpdateSettingsOperation, response.RetryAfter, [])));
+        return scope.Done(OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.UpdateSettings, response.RetryAfter, [])));
     }
 
     private async Task<OtpVerifyResult> ClassifyRejectionAsync(long id, string providerStatus, CancellationToken cancellationToken)

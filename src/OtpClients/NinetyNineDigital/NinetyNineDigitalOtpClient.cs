@@ -40,7 +40,11 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
 
     private const int MaxSenderLength = 11;
 
-    private readonly NinetyNineDigitalApi api;
+    private readonly INinetyNineDigitalApi api;
+    private readonly ProviderChannel channel;
+    private readonly string apiKey;
+    private readonly string sendPath;
+    private readonly string checkPath;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly string? defaultSender;
@@ -60,7 +64,11 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
         options.EnsureValid(nameof(options));
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? (ILogger)NullLogger.Instance;
-        api = new NinetyNineDigitalApi(httpClient, options, this.timeProvider, this.logger);
+        channel = new ProviderChannel(httpClient, options, this.timeProvider, this.logger);
+        api = Refit.RestService.ForGenerated<INinetyNineDigitalApi>(channel.Http, ProviderChannel.RefitSettings);
+        apiKey = options.ApiKey!;
+        sendPath = options.SendPath.TrimStart('/');
+        checkPath = options.CheckPath.TrimStart('/');
         defaultSender = options.Sender;
         defaultMessage = options.MessageTemplate is null ? null : MessageTemplate.Parse(options.MessageTemplate).ToNinetyNineDigitalMessage();
     }
@@ -90,7 +98,7 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
             return scope.Done(OtpSendResult.Failure(invalid));
         }
 
-        var response = await api.SendAsync(from, local, message, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.PostFormAsync(sendPath, NinetyNineDigitalForm.Send(apiKey, from, local, message), NinetyNineDigitalOperations.Send, cancellationToken), NinetyNineDigitalOperations.Send, NinetyNineDigitalJsonContext.Default.NinetyNineDigitalSendResponse, NinetyNineDigitalJsonContext.Default.NinetyNineDigitalSendResponse, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpSendResult.Failure(transport));
@@ -105,15 +113,15 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
                 return scope.Done(OtpSendResult.Success(new OtpChallenge(ProviderName, unique, phone.E164) { ExpiresAt = sentAt + CodeLifetime }));
             }
 
-            return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.SendOperation, "status OK came without a usable unique id")));
+            return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Send, "status OK came without a usable unique id")));
         }
 
         if (response.IsSuccessStatusCode && !string.Equals(body?.Status?.Trim(), "FAIL", StringComparison.OrdinalIgnoreCase))
         {
-            return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.SendOperation, "the answer has no status OK or FAIL")));
+            return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Send, "the answer has no status OK or FAIL")));
         }
 
-        return scope.Done(OtpSendResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, body?.Reason, NinetyNineDigitalApi.SendOperation, response.RetryAfter)));
+        return scope.Done(OtpSendResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, body?.Reason, NinetyNineDigitalOperations.Send, response.RetryAfter)));
     }
 
     private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, OtpCall call, CancellationToken cancellationToken)
@@ -134,7 +142,7 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
             return scope.Done(OtpVerifyResult.Failure(RequestChecks.InvalidRequest("Challenge.PhoneNumber is not Israeli (+972); 99digital cannot have sent it a code.")));
         }
 
-        var response = await api.CheckAsync(local, code, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.PostFormAsync(checkPath, NinetyNineDigitalForm.Check(apiKey, local, code), NinetyNineDigitalOperations.Check, cancellationToken), NinetyNineDigitalOperations.Check, NinetyNineDigitalJsonContext.Default.NinetyNineDigitalCheckResponse, NinetyNineDigitalJsonContext.Default.NinetyNineDigitalCheckResponse, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpVerifyResult.Failure(transport));
@@ -142,18 +150,18 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
 
         if (!response.IsSuccessStatusCode)
         {
-            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.FromStatus(response.StatusCode, NinetyNineDigitalApi.CheckOperation, response.RetryAfter)));
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.FromStatus(response.StatusCode, NinetyNineDigitalOperations.Check, response.RetryAfter)));
         }
 
         if (response.Content?.Status is not { } status)
         {
-            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.CheckOperation, "the answer has no status")));
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "the answer has no status")));
         }
 
         // A refusal in the shape of send's answers (status FAIL with a known reason, e.g. 6 wrong apiKey) is not a wrong code.
         if (string.Equals(status, "FAIL", StringComparison.OrdinalIgnoreCase) && response.Content.Reason is { } reason && NinetyNineDigitalErrors.ByReason.ContainsKey(reason))
         {
-            return scope.Done(OtpVerifyResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, reason, NinetyNineDigitalApi.CheckOperation, response.RetryAfter), status));
+            return scope.Done(OtpVerifyResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, reason, NinetyNineDigitalOperations.Check, response.RetryAfter), status));
         }
 
         var raw = Diagnostics.Redactor.Clean(status, [code, local, phone.Digits]) ?? "(blank)";
@@ -165,12 +173,12 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
         // A success must not contradict itself or the challenge: an error reason beside it, or another number.
         if (!string.IsNullOrEmpty(response.Content.Reason))
         {
-            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.CheckOperation, "status 1 came with an error reason"), status));
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "status 1 came with an error reason"), status));
         }
 
         if (response.Content.Phone is { } answered && answered != local && answered != phone.Digits && answered != phone.E164)
         {
-            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalApi.CheckOperation, "status 1 came for another phone number"), status));
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "status 1 came for another phone number"), status));
         }
 
         return scope.Done(OtpVerifyResult.Verified(status));

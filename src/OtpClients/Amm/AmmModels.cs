@@ -1,0 +1,182 @@
+using System.Text.Json.Serialization;
+using OtpClients.Http;
+
+namespace OtpClients.Amm;
+
+/// <summary>The fields of <c>POST send</c>; optional fields are sent only when set.</summary>
+internal sealed record AmmSendForm(string To, string Text)
+{
+    public string? From { get; init; }
+    public bool Sandbox { get; init; }
+    public string? AppId { get; init; }
+    public AmmEncoding? Encoding { get; init; }
+    public int? CodeLength { get; init; }
+    public int? MaxRetry { get; init; }
+    public int? TtlSeconds { get; init; }
+
+    /// <summary>The form fields, in the documented order; Refit encodes them as <c>application/x-www-form-urlencoded</c>.</summary>
+    public Dictionary<string, string> ToFields()
+    {
+        var fields = new Dictionary<string, string>(8, StringComparer.Ordinal)
+        {
+            ["to"] = To,
+            ["text"] = Text,
+        };
+        if (From is not null)
+        {
+            fields["from"] = From;
+        }
+
+        if (Sandbox)
+        {
+            fields["sandbox"] = "true";
+        }
+
+        if (AppId is not null)
+        {
+            fields["app_id"] = AppId;
+        }
+
+        if (Encoding is { } encoding)
+        {
+            fields["encoding"] = encoding switch { AmmEncoding.Ucs2 => "UCS2", AmmEncoding.Auto => "AUTO", _ => "7BIT" };
+        }
+
+        if (CodeLength is { } length)
+        {
+            fields["code_len"] = length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (MaxRetry is { } retry)
+        {
+            fields["max_retry"] = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (TtlSeconds is { } ttl)
+        {
+            fields["ttl"] = ttl.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return fields;
+    }
+}
+
+/// <summary>The error body AMM sends with a non-2xx status: <c>{"errorMsg": "BAD_TO", "errorCode": 400}</c>.</summary>
+internal sealed class AmmErrorResponse
+{
+    [JsonPropertyName("errorMsg")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? ErrorMsg { get; init; }
+
+    [JsonPropertyName("errorCode")]
+    [JsonConverter(typeof(FlexibleInt64Converter))]
+    public long? ErrorCode { get; init; }
+}
+
+/// <summary><c>send</c> → <c>{"verify_id": "…"}</c>. An <c>errorMsg</c> in a 2xx body is read too.</summary>
+internal sealed class AmmSendResponse
+{
+    [JsonPropertyName("verify_id")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? VerifyId { get; init; }
+
+    [JsonPropertyName("errorMsg")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? ErrorMsg { get; init; }
+}
+
+/// <summary><c>check</c> → <c>{"id_sms": "…", "verify_status": "VERIFIED"}</c>; <c>id_sms</c> is not read (it serves only <c>search</c>).</summary>
+internal sealed class AmmCheckResponse
+{
+    [JsonPropertyName("verify_status")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? VerifyStatus { get; init; }
+
+    [JsonPropertyName("errorMsg")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? ErrorMsg { get; init; }
+}
+
+/// <summary><c>command</c> → <c>{"command": "DELETE"}</c>.</summary>
+internal sealed class AmmCommandResponse
+{
+    [JsonPropertyName("command")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? Command { get; init; }
+
+    [JsonPropertyName("errorMsg")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? ErrorMsg { get; init; }
+}
+
+/// <summary><c>search</c> → the history of a code; dates are Unix epoch milliseconds.</summary>
+internal sealed class AmmSearchResponse
+{
+    [JsonPropertyName("verify_id")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? VerifyId { get; init; }
+
+    [JsonPropertyName("verify_status")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? VerifyStatus { get; init; }
+
+    [JsonPropertyName("to")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? To { get; init; }
+
+    [JsonPropertyName("from")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? From { get; init; }
+
+    [JsonPropertyName("id_sms")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? IdSms { get; init; }
+
+    [JsonPropertyName("codice")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? Codice { get; init; }
+
+    [JsonPropertyName("date_submit")]
+    [JsonConverter(typeof(FlexibleInt64Converter))]
+    public long? DateSubmit { get; init; }
+
+    [JsonPropertyName("valid_until")]
+    [JsonConverter(typeof(FlexibleInt64Converter))]
+    public long? ValidUntil { get; init; }
+
+    [JsonPropertyName("checks")]
+    public List<AmmSearchCheck?>? Checks { get; init; }
+
+    [JsonPropertyName("errorMsg")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? ErrorMsg { get; init; }
+}
+
+/// <summary>One entry of <c>checks</c> in a search answer.</summary>
+internal sealed class AmmSearchCheck
+{
+    [JsonPropertyName("date")]
+    [JsonConverter(typeof(FlexibleInt64Converter))]
+    public long? Date { get; init; }
+
+    [JsonPropertyName("verify_code")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? VerifyCode { get; init; }
+
+    [JsonPropertyName("verify_status")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? VerifyStatus { get; init; }
+
+    [JsonPropertyName("ip_address")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? IpAddress { get; init; }
+}
+
+/// <summary>Source-generated (reflection-free) JSON for AMM's answers.</summary>
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, AllowTrailingCommas = true, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip)]
+[JsonSerializable(typeof(AmmSendResponse))]
+[JsonSerializable(typeof(AmmCheckResponse))]
+[JsonSerializable(typeof(AmmCommandResponse))]
+[JsonSerializable(typeof(AmmSearchResponse))]
+[JsonSerializable(typeof(AmmErrorResponse))]
+internal sealed partial class AmmJsonContext : JsonSerializerContext;
