@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OtpClients.Amm;
 using OtpClients.Tests.Amm;
@@ -126,6 +127,39 @@ public sealed class ResilienceTests
             Assert.That(result.IsSuccess, Is.True);
             Assert.That(server.Requests(atLeast: 2), Has.Count.EqualTo(2));
             Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(950)), "Retry-After: 1 is honoured");
+        });
+    }
+
+    [Test]
+    public async Task Pipeline_OptionsReload_IsRebuiltWithTheNewSettings()
+    {
+        server.Answer(Endpoints.AmmSend, Reply.Empty(429));
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Amm:BaseAddress"] = server.BaseAddress().ToString(),
+                ["Amm:AuthKey"] = "k",
+                ["Amm:AuthSecret"] = "s",
+                ["Amm:RetryBaseDelay"] = "00:00:00.010",
+                ["Amm:MaxRetryAttempts"] = "0",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddOtpClient(otp => otp.UseAmm(configuration.GetSection("Amm")));
+        provider = services.BuildServiceProvider();
+
+        var before = await provider.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest(Phone));
+        var requestsBefore = server.RequestCount();
+        configuration["Amm:MaxRetryAttempts"] = "2";
+        configuration.Reload();
+        var after = await provider.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.Error!.Code, Is.EqualTo(OtpErrorCode.RateLimited));
+            Assert.That(requestsBefore, Is.EqualTo(1), "MaxRetryAttempts 0: answered once");
+            Assert.That(after.Error!.Code, Is.EqualTo(OtpErrorCode.RateLimited));
+            Assert.That(server.RequestCount() - requestsBefore, Is.EqualTo(3), "after the reload: 1 attempt + 2 retries");
         });
     }
 
