@@ -19,7 +19,7 @@ namespace OtpClients;
 /// </remarks>
 public interface IOtpClient
 {
-    /// <summary>Gets the name of the provider behind this client: <c>"iP1"</c>, <c>"AMM"</c> or <c>"99digital"</c>.</summary>
+    /// <summary>Gets the name of the provider behind this client (<see cref="OtpProviderNames"/> for the built-in ones).</summary>
     string ProviderName { get; }
 
     /// <summary>Sends a new one-time password by SMS.</summary>

@@ -1,22 +1,19 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
+using OtpClients.DependencyInjection;
 
 namespace OtpClients;
 
 /// <summary>
-/// The text of an OTP message, with the provider-neutral placeholder <c>{code}</c> where the code goes, and
-/// its rendering in each provider's own syntax.
+/// The text of an OTP message, with the provider-neutral placeholder <c>{code}</c> where the code goes. Each provider
+/// renders it in its own syntax (its extension methods, or <see cref="Render(string)"/> with its placeholder).
 /// </summary>
 /// <remarks>
 /// <para>
 /// A template must contain <c>{code}</c> (lower case, no spaces) at least once, must not be white space only,
 /// must not hold control characters other than line breaks and tabs, and must be at most
-/// <see cref="MaxLength"/> characters. A provider's own placeholder (<c>{0}</c>, <c>${verify_code}</c>,
-/// <c>##code##</c>) is refused with a message saying to write <c>{code}</c>: the SDK converts it.
-/// </para>
-/// <para>
-/// Renderings: iP1 formats with .NET composite formatting, so <c>{code}</c> becomes <c>{0}</c> and every other
-/// brace is doubled; AMM takes <c>${verify_code}</c>; 99digital takes <c>##code##</c>.
+/// <see cref="MaxLength"/> characters. A known provider's own placeholder (its
+/// <see cref="Microsoft.Extensions.DependencyInjection.OtpProviderDescriptor.NativePlaceholders"/>) is refused with a
+/// message saying to write <c>{code}</c>: the SDK converts it.
 /// </para>
 /// </remarks>
 public sealed class MessageTemplate
@@ -26,10 +23,6 @@ public sealed class MessageTemplate
 
     /// <summary>The longest template accepted, in characters.</summary>
     public const int MaxLength = 1000;
-
-    private const string Ip1Placeholder = "{0}";
-    private const string AmmPlaceholder = "${verify_code}";
-    private const string NinetyNineDigitalPlaceholder = "##code##";
 
     private MessageTemplate(string template) => Template = template;
 
@@ -79,7 +72,7 @@ public sealed class MessageTemplate
             }
         }
 
-        foreach (var native in (ReadOnlySpan<string>)[AmmPlaceholder, NinetyNineDigitalPlaceholder, Ip1Placeholder])
+        foreach (var native in OtpProviderCatalog.NativePlaceholders)
         {
             if (template.Contains(native, StringComparison.Ordinal))
             {
@@ -98,72 +91,6 @@ public sealed class MessageTemplate
         error = null;
         return true;
     }
-
-    /// <summary>Renders the template for iP1's <c>MessageFormat</c>: <c>{code}</c> becomes <c>{0}</c>, every other brace is doubled.</summary>
-    /// <returns>The iP1 message format.</returns>
-    public string ToIp1Format()
-    {
-        var builder = new StringBuilder(Template.Length + 8);
-        var text = Template.AsSpan();
-        while (!text.IsEmpty)
-        {
-            if (text.StartsWith(CodePlaceholder, StringComparison.Ordinal))
-            {
-                builder.Append(Ip1Placeholder);
-                text = text[CodePlaceholder.Length..];
-                continue;
-            }
-
-            var c = text[0];
-            builder.Append(c);
-            if (c is '{' or '}')
-            {
-                builder.Append(c);
-            }
-
-            text = text[1..];
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>
-    /// Converts an iP1 <c>MessageFormat</c> back to a neutral template: <c>{0}</c> becomes <c>{code}</c>, doubled braces
-    /// become single. Anything else is kept as written.
-    /// </summary>
-    internal static string FromIp1Format(string format)
-    {
-        var builder = new StringBuilder(format.Length + 8);
-        var text = format.AsSpan();
-        while (!text.IsEmpty)
-        {
-            if (text.StartsWith(Ip1Placeholder, StringComparison.Ordinal))
-            {
-                builder.Append(CodePlaceholder);
-                text = text[Ip1Placeholder.Length..];
-            }
-            else if (text.StartsWith("{{", StringComparison.Ordinal) || text.StartsWith("}}", StringComparison.Ordinal))
-            {
-                builder.Append(text[0]);
-                text = text[2..];
-            }
-            else
-            {
-                builder.Append(text[0]);
-                text = text[1..];
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>Renders the template for AMM's <c>text</c>: <c>{code}</c> becomes <c>${verify_code}</c>.</summary>
-    /// <returns>The AMM text.</returns>
-    public string ToAmmText() => Template.Replace(CodePlaceholder, AmmPlaceholder, StringComparison.Ordinal);
-
-    /// <summary>Renders the template for 99digital's <c>message</c>: <c>{code}</c> becomes <c>##code##</c>.</summary>
-    /// <returns>The 99digital message.</returns>
-    public string ToNinetyNineDigitalMessage() => Template.Replace(CodePlaceholder, NinetyNineDigitalPlaceholder, StringComparison.Ordinal);
 
     /// <summary>Renders the message a user receives: <c>{code}</c> replaced by <paramref name="code"/>.</summary>
     /// <param name="code">The code.</param>

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace OtpClients;
 
-/// <summary>The outcome of cancelling a challenge (<see cref="Amm.AmmOtpClient.CancelAsync(OtpChallenge, CancellationToken)"/>).</summary>
+/// <summary>The outcome of cancelling a challenge, for providers that offer it.</summary>
 public sealed class OtpCancelResult
 {
     private static readonly OtpCancelResult Succeeded = new(null);

@@ -7,12 +7,12 @@ namespace OtpClients;
 /// code, and the recipient. Store it (it round-trips through System.Text.Json) between send and verify.
 /// </summary>
 /// <param name="ProviderName">The provider that sent the code (<see cref="IOtpClient.ProviderName"/>); verify goes to that provider only.</param>
-/// <param name="Id">The provider's identifier: the iP1 authentication <c>ID</c>, the AMM <c>verify_id</c>, the 99digital <c>unique</c>.</param>
+/// <param name="Id">The provider's identifier of the code it sent (each provider's client documents which of its fields it is).</param>
 /// <param name="PhoneNumber">The recipient in E.164 form (<c>+393481234567</c>).</param>
 /// <remarks>
 /// The challenge holds no code and no secret. It does hold the full phone number; <see cref="ToString"/> masks it.
-/// Keep challenges server side: a client that can edit one can point a verify at another number (iP1 and
-/// 99digital verify by phone and code).
+/// Keep challenges server side: a client that can edit one can point a verify at another number (providers that verify
+/// by phone and code), or claim a number that another id was sent to (providers that verify by id alone).
 /// </remarks>
 public sealed record OtpChallenge(string ProviderName, string Id, string PhoneNumber)
 {

@@ -6,7 +6,7 @@ public enum OtpErrorCode
     /// <summary>The request is invalid (a setting out of the provider's range, a malformed challenge). Fix the request; do not retry it as is.</summary>
     InvalidRequest,
 
-    /// <summary>The phone number is malformed, or the provider does not serve it (99digital: Israeli numbers only).</summary>
+    /// <summary>The phone number is malformed, or the provider does not serve it (e.g. a provider that serves one country only).</summary>
     InvalidPhoneNumber,
 
     /// <summary>The sender is malformed, too long, missing where required, or not approved by the provider.</summary>
@@ -15,7 +15,7 @@ public enum OtpErrorCode
     /// <summary>The message template is empty, lacks <c>{code}</c>, or was refused by the provider.</summary>
     InvalidMessage,
 
-    /// <summary>The provider cannot honour a setting of the request (99digital: code length, TTL). Another provider may.</summary>
+    /// <summary>The provider cannot honour a setting of the request (e.g. a fixed code length or time to live). Another provider may.</summary>
     NotSupported,
 
     /// <summary>The provider refused the credentials.</summary>
@@ -24,7 +24,7 @@ public enum OtpErrorCode
     /// <summary>The provider account has no credit left.</summary>
     InsufficientCredit,
 
-    /// <summary>The provider throttled the request (HTTP 429, AMM <c>ANTISPAM</c>). Trying again later may succeed.</summary>
+    /// <summary>The provider throttled the request (HTTP 429, or the provider's own anti-spam answer). Trying again later may succeed.</summary>
     RateLimited,
 
     /// <summary>The provider does not know the challenge or resource.</summary>

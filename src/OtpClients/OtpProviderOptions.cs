@@ -20,7 +20,14 @@ public abstract class OtpProviderOptions
     /// <summary>The default of <see cref="MaxResponseBytes"/>: 1 MiB.</summary>
     public const int DefaultMaxResponseBytes = 1024 * 1024;
 
-    private protected OtpProviderOptions(Uri defaultBaseAddress) => BaseAddress = defaultBaseAddress;
+    /// <summary>Initializes the shared settings.</summary>
+    /// <param name="defaultBaseAddress">The provider's public origin, the default of <see cref="BaseAddress"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="defaultBaseAddress"/> is <see langword="null"/>.</exception>
+    protected OtpProviderOptions(Uri defaultBaseAddress)
+    {
+        ArgumentNullException.ThrowIfNull(defaultBaseAddress);
+        BaseAddress = defaultBaseAddress;
+    }
 
     /// <summary>
     /// Gets or sets the provider's origin; the SDK appends the documented paths. Defaults to the provider's public
@@ -62,11 +69,8 @@ public abstract class OtpProviderOptions
     /// </summary>
     public int MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
 
-    /// <summary>Gets the provider name (<see cref="OtpProviderNames"/>).</summary>
-    internal abstract string ProviderName { get; }
-
-    /// <summary>Gets the name of the settings section, used in validation messages (<c>"Amm"</c>, <c>"Ip1"</c>, <c>"NinetyNineDigital"</c>).</summary>
-    private protected abstract string SectionName { get; }
+    /// <summary>Gets the name of the provider's settings section, used in validation messages (<c>"{SectionName}.{Setting}"</c>).</summary>
+    protected abstract string SectionName { get; }
 
     /// <summary>Validates the options and returns one message per problem, each naming the setting.</summary>
     /// <returns>The problems; empty when the options are valid.</returns>
@@ -122,9 +126,9 @@ public abstract class OtpProviderOptions
         return errors;
     }
 
-    /// <summary>Adds the provider's own problems, each naming the setting.</summary>
+    /// <summary>Adds the provider's own problems (its credentials, its limits), each naming the setting.</summary>
     /// <param name="errors">The list to add to.</param>
-    private protected abstract void ValidateProvider(List<string> errors);
+    protected abstract void ValidateProvider(ICollection<string> errors);
 
     /// <summary>Throws when the options are invalid.</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>

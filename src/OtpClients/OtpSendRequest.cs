@@ -16,7 +16,7 @@ namespace OtpClients;
 public sealed record OtpSendRequest(string PhoneNumber)
 {
     /// <summary>
-    /// Gets the sender shown to the recipient (iP1 <c>From</c>, AMM <c>from</c>, 99digital <c>from</c>): an
+    /// Gets the sender shown to the recipient (the provider's sender field): an
     /// alphanumeric name of at most 11 characters or an approved phone number.
     /// </summary>
     public string? Sender { get; init; }
@@ -27,10 +27,10 @@ public sealed record OtpSendRequest(string PhoneNumber)
     /// </summary>
     public string? MessageTemplate { get; init; }
 
-    /// <summary>Gets the number of characters of the code. iP1: 3..25; AMM: 4..6; 99digital: fixed (must stay <see langword="null"/>).</summary>
+    /// <summary>Gets the number of characters of the code, within the provider's limits (each provider's client documents them; a provider with a fixed length refuses any value with <see cref="OtpErrorCode.NotSupported"/>).</summary>
     public int? CodeLength { get; init; }
 
-    /// <summary>Gets how long the code stays valid. iP1: 1 s..24 h; AMM: 10 s or more; 99digital: fixed at 10 minutes.</summary>
+    /// <summary>Gets how long the code stays valid, within the provider's limits (each provider's client documents them; a provider with a fixed time to live refuses any value with <see cref="OtpErrorCode.NotSupported"/>).</summary>
     public TimeSpan? TimeToLive { get; init; }
 
     private bool PrintMembers(StringBuilder builder)

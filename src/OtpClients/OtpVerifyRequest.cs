@@ -11,7 +11,7 @@ namespace OtpClients;
 /// </param>
 public sealed record OtpVerifyRequest(OtpChallenge Challenge, string Code)
 {
-    /// <summary>Gets the end user's IP address, passed to providers that use it against abuse (AMM <c>ip_address</c>); ignored by the others.</summary>
+    /// <summary>Gets the end user's IP address, passed to providers that use it against abuse (as an <c>ip_address</c> field, for one); ignored by the others.</summary>
     public string? ClientIpAddress { get; init; }
 
     private bool PrintMembers(StringBuilder builder)

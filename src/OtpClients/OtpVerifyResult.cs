@@ -24,7 +24,7 @@ public sealed class OtpVerifyResult
     /// <summary>Gets why the check failed, when <see cref="Status"/> is <see cref="OtpVerificationStatus.Failed"/>; otherwise <see langword="null"/>.</summary>
     public OtpError? Error { get; }
 
-    /// <summary>Gets the raw status the provider answered (AMM <c>verify_status</c>, 99digital <c>status</c>, …), when there was one.</summary>
+    /// <summary>Gets the raw status the provider answered (its status field, as it came), when there was one.</summary>
     public string? ProviderStatus { get; }
 
     /// <summary>Creates a result for a code the provider confirmed.</summary>

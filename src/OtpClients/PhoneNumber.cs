@@ -55,7 +55,7 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
     /// <summary>Gets the number in E.164 form: <c>+</c> followed by the country code and the subscriber number (<c>+393481234567</c>).</summary>
     public string E164 { get; }
 
-    /// <summary>Gets the number as MSISDN digits, without <c>+</c> (<c>393481234567</c>): the form iP1 and AMM take.</summary>
+    /// <summary>Gets the number as MSISDN digits, without <c>+</c> (<c>393481234567</c>): the form most providers take.</summary>
     public string Digits { get; }
 
     /// <summary>Gets the country calling code (<c>39</c>, <c>46</c>, <c>972</c>).</summary>
@@ -157,11 +157,11 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
     /// <returns>The masked number (<c>+39*******567</c>), or <c>***</c> when <paramref name="value"/> does not parse.</returns>
     public static string Mask(string? value) => TryParse(value, out var number) ? number.Masked : "***";
 
-    /// <summary>Gets the number as MSISDN digits without <c>+</c>, the form iP1 and AMM take (<c>393481234567</c>).</summary>
+    /// <summary>Gets the number as MSISDN digits without <c>+</c>, the form most providers take (<c>393481234567</c>).</summary>
     /// <returns>The digits.</returns>
     public string ToMsisdn() => Digits;
 
-    /// <summary>Gets an Israeli number in local form, the form 99digital takes (<c>+972501234567</c> → <c>0501234567</c>).</summary>
+    /// <summary>Gets an Israeli number in local form, the form Israel-only providers take (<c>+972501234567</c> → <c>0501234567</c>).</summary>
     /// <param name="local">The local form (<see cref="National"/>), when the number is Israeli.</param>
     /// <returns><see langword="true"/> when the number is Israeli.</returns>
     public bool TryGetIsraeliLocal([NotNullWhen(true)] out string? local)

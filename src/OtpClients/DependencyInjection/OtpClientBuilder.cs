@@ -4,29 +4,26 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtpClients;
-using OtpClients.Amm;
 using OtpClients.DependencyInjection;
 using OtpClients.Failover;
 using OtpClients.Http;
-using OtpClients.Ip1;
-using OtpClients.NinetyNineDigital;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Configures the providers of one OTP client registered by <c>AddOtpClient</c>: which providers, their settings, their
-/// <see cref="HttpClient"/>s, and failover.
+/// <see cref="HttpClient"/>s, and failover. Each provider adds itself with its own extension method (<c>UseXxx</c>),
+/// defined next to the provider, which calls <see cref="AddProvider{TOptions, TClient}"/>.
 /// </summary>
 /// <remarks>
 /// The <see cref="IOtpClient"/> resolved is the failover client when <see cref="UseFailover"/> was called, otherwise the
-/// first provider configured. Each provider's own client (<see cref="AmmOtpClient"/>, <see cref="Ip1OtpClient"/>,
-/// <see cref="NinetyNineDigitalOtpClient"/>) is resolvable too, for its extra operations: unkeyed for the default
-/// registration, keyed by the registration's name otherwise.
+/// first provider configured. Each provider's own client type is resolvable too, for its extra operations: unkeyed for
+/// the default registration, keyed by the registration's name otherwise.
 /// </remarks>
 public sealed class OtpClientBuilder
 {
-    private readonly List<(string Provider, Func<IServiceProvider, IOtpClient> Factory, IHttpClientBuilder Http)> providers = [];
-    private string[]? failover;
+    private readonly List<ProviderRegistration> providers = [];
+    private OtpProviderDescriptor[]? failover;
     private bool completed;
 
     internal OtpClientBuilder(IServiceCollection services, string? name)
@@ -41,81 +38,97 @@ public sealed class OtpClientBuilder
     /// <summary>Gets the registration's name: the service key of a keyed registration, <see langword="null"/> for the default one.</summary>
     public string? Name { get; }
 
-    /// <summary>Configures AMM.</summary>
-    /// <param name="configure">Sets the options: at least <see cref="AmmOptions.AuthKey"/> and <see cref="AmmOptions.AuthSecret"/>.</param>
-    /// <returns>The builder of AMM's <see cref="HttpClient"/>, to add handlers or configure it.</returns>
-    public IHttpClientBuilder UseAmm(Action<AmmOptions> configure)
+    /// <summary>
+    /// Adds a provider to this OTP client: the extension point every provider's <c>UseXxx</c> method calls, the built-in
+    /// ones included. It registers the provider's options (named, validated at start with
+    /// <see cref="OtpProviderOptions.Validate"/>), its <see cref="HttpClient"/> (from <c>IHttpClientFactory</c>: base address
+    /// from the options, no redirects, no URI-logging handlers, and the SDK's resilience handler, rebuilt when the options
+    /// reload), and its client type.
+    /// </summary>
+    /// <typeparam name="TOptions">The provider's options, derived from <see cref="OtpProviderOptions"/>.</typeparam>
+    /// <typeparam name="TClient">The provider's client.</typeparam>
+    /// <param name="descriptor">The provider's names (also made known to configuration, failover and message templates).</param>
+    /// <param name="configureOptions">Configures the options: <c>o =&gt; o.Configure(…)</c> or <c>o =&gt; o.Bind(section)</c>.</param>
+    /// <param name="createClient">
+    /// Creates the client from the services, the provider's <see cref="HttpClient"/> (its base address is
+    /// <see cref="OtpProviderOptions.BaseAddress"/>) and the options. Called each time the client is resolved (transient).
+    /// </param>
+    /// <returns>The builder of the provider's <see cref="HttpClient"/>, to add handlers or configure it.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The provider is already configured for this client, or the client is already registered.</exception>
+    public IHttpClientBuilder AddProvider<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, TClient>(
+        OtpProviderDescriptor descriptor,
+        Action<OptionsBuilder<TOptions>> configureOptions,
+        Func<IServiceProvider, HttpClient, TOptions, TClient> createClient)
+        where TOptions : OtpProviderOptions
+        where TClient : class, IOtpClient
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        return AddProvider<AmmOptions, AmmOtpClient>(OtpProviderNames.Amm, o => o.Configure(configure), static (http, o, t, l) => new AmmOtpClient(http, o, t, l.CreateLogger<AmmOtpClient>()));
-    }
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(configureOptions);
+        ArgumentNullException.ThrowIfNull(createClient);
+        EnsureNotCompleted();
+        if (providers.Exists(p => string.Equals(p.Descriptor.Name, descriptor.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidOperationException($"{descriptor.Name} is already configured for this OTP client.");
+        }
 
-    /// <summary>Configures AMM from a configuration section (the shape of <see cref="AmmOptions"/>).</summary>
-    /// <param name="configuration">The section, e.g. <c>Otp:Amm</c>.</param>
-    /// <returns>The builder of AMM's <see cref="HttpClient"/>.</returns>
-    public IHttpClientBuilder UseAmm(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return AddProvider<AmmOptions, AmmOtpClient>(OtpProviderNames.Amm, o => o.Bind(configuration), static (http, o, t, l) => new AmmOtpClient(http, o, t, l.CreateLogger<AmmOtpClient>()));
-    }
+        OtpProviderCatalog.Register(descriptor);
+        var clientName = Name is null ? $"OtpClients.{descriptor.Name}" : $"OtpClients.{Name}.{descriptor.Name}";
+        var options = Services.AddOptions<TOptions>(clientName);
+        configureOptions(options);
+        options.ValidateOnStart();
+        Services.AddSingleton<IValidateOptions<TOptions>>(new OtpProviderOptionsValidator<TOptions>(clientName));
 
-    /// <summary>Configures iP1.</summary>
-    /// <param name="configure">Sets the options: at least <see cref="Ip1Options.AccountId"/> and <see cref="Ip1Options.ApiKey"/>.</param>
-    /// <returns>The builder of iP1's <see cref="HttpClient"/>.</returns>
-    public IHttpClientBuilder UseIp1(Action<Ip1Options> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return AddProvider<Ip1Options, Ip1OtpClient>(OtpProviderNames.Ip1, o => o.Configure(configure), static (http, o, t, l) => new Ip1OtpClient(http, o, t, l.CreateLogger<Ip1OtpClient>()));
-    }
+        var http = Services.AddHttpClient(clientName)
+            .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName).BaseAddress)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .AddOtpResilience<TOptions>(descriptor.Name)
+            .RemoveAllLoggers(); // IHttpClientFactory would log the URI (a check may carry the code there); the clients log each exchange, redacted, at Debug.
 
-    /// <summary>Configures iP1 from a configuration section (the shape of <see cref="Ip1Options"/>).</summary>
-    /// <param name="configuration">The section, e.g. <c>Otp:Ip1</c>.</param>
-    /// <returns>The builder of iP1's <see cref="HttpClient"/>.</returns>
-    public IHttpClientBuilder UseIp1(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return AddProvider<Ip1Options, Ip1OtpClient>(OtpProviderNames.Ip1, o => o.Bind(configuration), static (http, o, t, l) => new Ip1OtpClient(http, o, t, l.CreateLogger<Ip1OtpClient>()));
-    }
+        IOtpClient Factory(IServiceProvider sp) => createClient(
+            sp,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),
+            sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName));
 
-    /// <summary>Configures 99digital.</summary>
-    /// <param name="configure">Sets the options: at least <see cref="NinetyNineDigitalOptions.ApiKey"/> and <see cref="NinetyNineDigitalOptions.Sender"/>.</param>
-    /// <returns>The builder of 99digital's <see cref="HttpClient"/>.</returns>
-    public IHttpClientBuilder UseNinetyNineDigital(Action<NinetyNineDigitalOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return AddProvider<NinetyNineDigitalOptions, NinetyNineDigitalOtpClient>(OtpProviderNames.NinetyNineDigital, o => o.Configure(configure), static (http, o, t, l) => new NinetyNineDigitalOtpClient(http, o, t, l.CreateLogger<NinetyNineDigitalOtpClient>()));
-    }
+        if (Name is null)
+        {
+            Services.TryAddTransient(sp => (TClient)Factory(sp));
+        }
+        else
+        {
+            Services.AddKeyedTransient(Name, (sp, _) => (TClient)Factory(sp));
+        }
 
-    /// <summary>Configures 99digital from a configuration section (the shape of <see cref="NinetyNineDigitalOptions"/>).</summary>
-    /// <param name="configuration">The section, e.g. <c>Otp:NinetyNineDigital</c>.</param>
-    /// <returns>The builder of 99digital's <see cref="HttpClient"/>.</returns>
-    public IHttpClientBuilder UseNinetyNineDigital(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return AddProvider<NinetyNineDigitalOptions, NinetyNineDigitalOtpClient>(OtpProviderNames.NinetyNineDigital, o => o.Bind(configuration), static (http, o, t, l) => new NinetyNineDigitalOtpClient(http, o, t, l.CreateLogger<NinetyNineDigitalOtpClient>()));
+        providers.Add(new ProviderRegistration(descriptor, Factory, http));
+        return http;
     }
 
     /// <summary>
     /// Makes the resolved <see cref="IOtpClient"/> a <see cref="FailoverOtpClient"/> over the given providers, in order.
     /// Each must be configured with its <c>Use…</c> method.
     /// </summary>
-    /// <param name="providers">Provider names in the order a send tries them: <c>"Amm"</c>/<c>"AMM"</c>, <c>"Ip1"</c>/<c>"iP1"</c>, <c>"NinetyNineDigital"</c>/<c>"99digital"</c>. None: every configured provider, in the order configured.</param>
+    /// <param name="providers">
+    /// Provider names in the order a send tries them: any name of the provider's <see cref="OtpProviderDescriptor"/>
+    /// (its name, configuration section or an alias; case-insensitive). None: every configured provider, in the order configured.
+    /// </param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentException">A name is unknown or repeated.</exception>
     public OtpClientBuilder UseFailover(params string[] providers)
     {
         ArgumentNullException.ThrowIfNull(providers);
         EnsureNotCompleted();
-        var names = new List<string>(providers.Length);
+        var names = new List<OtpProviderDescriptor>(providers.Length);
         foreach (var provider in providers)
         {
-            var name = NormalizeProvider(provider) ?? throw new ArgumentException($"Unknown OTP provider '{provider}' in failover: use Amm, Ip1 or NinetyNineDigital.", nameof(providers));
-            if (names.Contains(name))
+            var descriptor = Resolve(provider)
+                ?? throw new ArgumentException($"Unknown OTP provider '{provider}' in failover: use {OtpProviderCatalog.DescribeKnown(RegisteredDescriptors())}.", nameof(providers));
+            if (names.Contains(descriptor))
             {
-                throw new ArgumentException($"Failover names {name} twice.", nameof(providers));
+                throw new ArgumentException($"Failover names {descriptor.Name} twice.", nameof(providers));
             }
 
-            names.Add(name);
+            names.Add(descriptor);
         }
 
         failover = [.. names];
@@ -123,15 +136,14 @@ public sealed class OtpClientBuilder
     }
 
     /// <summary>Gets the builder of a configured provider's <see cref="HttpClient"/>, e.g. to add a handler after binding from configuration.</summary>
-    /// <param name="provider">The provider name (<c>"Amm"</c>, <c>"iP1"</c>, …).</param>
+    /// <param name="provider">Any name of the provider (its name, configuration section or an alias).</param>
     /// <returns>The builder.</returns>
     /// <exception cref="InvalidOperationException">The provider is not configured.</exception>
     public IHttpClientBuilder GetHttpClientBuilder(string provider)
     {
-        var name = NormalizeProvider(provider);
         foreach (var registration in providers)
         {
-            if (registration.Provider == name)
+            if (registration.Descriptor.Matches(provider))
             {
                 return registration.Http;
             }
@@ -151,29 +163,19 @@ public sealed class OtpClientBuilder
             listed = [.. inline.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }
 
+        var registered = RegisteredDescriptors();
         var single = configuration["Provider"];
         var names = listed.Count > 0 ? listed : string.IsNullOrWhiteSpace(single) ? [] : [single.Trim()];
         if (names.Count == 0)
         {
-            throw new InvalidOperationException($"{path}:Provider is required (Amm, Ip1 or NinetyNineDigital), or {path}:Failover with the providers in order.");
+            throw new InvalidOperationException($"{path}:Provider is required ({OtpProviderCatalog.DescribeKnown(registered)}), or {path}:Failover with the providers in order.");
         }
 
         foreach (var provider in names)
         {
-            switch (NormalizeProvider(provider))
-            {
-                case OtpProviderNames.Amm:
-                    UseAmm(configuration.GetSection("Amm"));
-                    break;
-                case OtpProviderNames.Ip1:
-                    UseIp1(configuration.GetSection("Ip1"));
-                    break;
-                case OtpProviderNames.NinetyNineDigital:
-                    UseNinetyNineDigital(configuration.GetSection("NinetyNineDigital"));
-                    break;
-                default:
-                    throw new InvalidOperationException($"{path}: unknown OTP provider '{provider}': use Amm, Ip1 or NinetyNineDigital.");
-            }
+            var descriptor = OtpProviderCatalog.Find(provider, registered)
+                ?? throw new InvalidOperationException($"{path}: unknown OTP provider '{provider}': use {OtpProviderCatalog.DescribeKnown(registered)}.");
+            descriptor.ConfigureFrom(this, configuration);
         }
 
         if (listed.Count > 0)
@@ -188,14 +190,14 @@ public sealed class OtpClientBuilder
         EnsureNotCompleted();
         if (providers.Count == 0)
         {
-            throw new InvalidOperationException("AddOtpClient needs a provider: call UseAmm(…), UseIp1(…) or UseNinetyNineDigital(…).");
+            throw new InvalidOperationException($"AddOtpClient needs a provider: call one provider's Use… method ({string.Join(", ", OtpProviderCatalog.All.Select(d => "Use" + d.ConfigurationSectionName + "(…)").Order(StringComparer.Ordinal))}) or AddProvider.");
         }
 
         Func<IServiceProvider, IOtpClient> root;
         if (failover is { } order)
         {
-            var factories = order.Select(p => providers.FirstOrDefault(r => r.Provider == p).Factory
-                ?? throw new InvalidOperationException($"Failover names {p}, which is not configured: call Use{SectionName(p)}(…) too.")).ToArray();
+            var factories = order.Select(descriptor => (providers.Find(p => ReferenceEquals(p.Descriptor, descriptor) || p.Descriptor.Matches(descriptor.Name))
+                ?? throw new InvalidOperationException($"Failover names {descriptor.Name}, which is not configured: call Use{descriptor.ConfigurationSectionName}(…) too.")).Factory).ToArray();
             root = sp => new FailoverOtpClient(factories.Select(f => f(sp)), sp.GetRequiredService<ILoggerFactory>().CreateLogger<FailoverOtpClient>());
         }
         else
@@ -215,62 +217,13 @@ public sealed class OtpClientBuilder
         completed = true;
     }
 
-    internal static string? NormalizeProvider(string? provider) => provider?.Trim().ToUpperInvariant() switch
-    {
-        "AMM" => OtpProviderNames.Amm,
-        "IP1" => OtpProviderNames.Ip1,
-        "NINETYNINEDIGITAL" or "99DIGITAL" => OtpProviderNames.NinetyNineDigital,
-        _ => null,
-    };
+    /// <summary>Finds a provider by any of its names: configured here, registered in the services, or known to the process.</summary>
+    private OtpProviderDescriptor? Resolve(string? name) =>
+        providers.Find(p => p.Descriptor.Matches(name))?.Descriptor ?? OtpProviderCatalog.Find(name, RegisteredDescriptors());
 
-    private static string SectionName(string provider) => provider switch
-    {
-        OtpProviderNames.Amm => "Amm",
-        OtpProviderNames.Ip1 => "Ip1",
-        _ => "NinetyNineDigital",
-    };
-
-    private IHttpClientBuilder AddProvider<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, TClient>(string provider, Action<OptionsBuilder<TOptions>> configureOptions, Func<HttpClient, TOptions, TimeProvider, ILoggerFactory, TClient> create)
-        where TOptions : OtpProviderOptions
-        where TClient : class, IOtpClient
-    {
-        EnsureNotCompleted();
-        if (providers.Exists(p => p.Provider == provider))
-        {
-            throw new InvalidOperationException($"{provider} is already configured for this OTP client.");
-        }
-
-        var clientName = Name is null ? $"OtpClients.{provider}" : $"OtpClients.{Name}.{provider}";
-        var options = Services.AddOptions<TOptions>(clientName);
-        configureOptions(options);
-        options.ValidateOnStart();
-        Services.AddSingleton<IValidateOptions<TOptions>>(new OtpProviderOptionsValidator<TOptions>(clientName));
-
-        var http = Services.AddHttpClient(clientName)
-            .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName).BaseAddress)
-            .AddOtpResilience<TOptions>(provider)
-            .RemoveAllLoggers(); // IHttpClientFactory would log the URI (AMM's check carries the code there); the clients log each exchange, redacted, at Debug.
-
-        IOtpClient Factory(IServiceProvider sp) => create(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),
-            sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>());
-
-        if (Name is null)
-        {
-            Services.TryAddTransient(sp => (TClient)Factory(sp));
-        }
-        else
-        {
-            Services.AddKeyedTransient(Name, (sp, _) => (TClient)Factory(sp));
-        }
-
-        providers.Add((provider, Factory, http));
-        return http;
-    }
+    /// <summary>The descriptors registered in the services with <c>AddOtpProvider</c>.</summary>
+    private OtpProviderDescriptor[] RegisteredDescriptors() =>
+        [.. Services.Where(d => d.ServiceType == typeof(OtpProviderDescriptor) && d.ImplementationInstance is OtpProviderDescriptor).Select(d => (OtpProviderDescriptor)d.ImplementationInstance!)];
 
     private void EnsureNotCompleted()
     {
@@ -279,4 +232,6 @@ public sealed class OtpClientBuilder
             throw new InvalidOperationException("This OTP client is already registered: configure its providers inside the AddOtpClient callback.");
         }
     }
+
+    private sealed record ProviderRegistration(OtpProviderDescriptor Descriptor, Func<IServiceProvider, IOtpClient> Factory, IHttpClientBuilder Http);
 }

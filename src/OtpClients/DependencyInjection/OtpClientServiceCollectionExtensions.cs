@@ -10,7 +10,7 @@ public static class OtpClientServiceCollectionExtensions
 {
     /// <summary>Registers the default <see cref="IOtpClient"/>, configured in code.</summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Configures the providers: <c>otp =&gt; otp.UseAmm(o =&gt; { o.AuthKey = …; o.AuthSecret = …; })</c>.</param>
+    /// <param name="configure">Configures the providers with their <c>Use…</c> methods: <c>otp =&gt; otp.UseXxx(o =&gt; { … })</c>.</param>
     /// <returns>The builder, e.g. for <see cref="OtpClientBuilder.GetHttpClientBuilder"/>.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">No provider is configured, or the default client is already registered.</exception>
@@ -39,10 +39,12 @@ public static class OtpClientServiceCollectionExtensions
 
     /// <summary>
     /// Registers the default <see cref="IOtpClient"/> from configuration: <c>Provider</c> names one provider, or
-    /// <c>Failover</c> lists several in order; each provider reads its sub-section (<c>Amm</c>, <c>Ip1</c>, <c>NinetyNineDigital</c>).
+    /// <c>Failover</c> lists several in order; each provider reads its sub-section, named by its
+    /// <see cref="OtpProviderDescriptor.ConfigurationSectionName"/>. The built-in providers are known by name; another
+    /// provider is made known with <see cref="AddOtpProvider"/> first.
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configuration">The section, e.g. <c>configuration.GetSection("Otp")</c>; environment variables such as <c>Otp__Amm__AuthKey</c> apply as usual.</param>
+    /// <param name="configuration">The section, e.g. <c>configuration.GetSection("Otp")</c>; environment variables such as <c>Otp__{Section}__{Setting}</c> apply as usual.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The section names no provider or an unknown one.</exception>
@@ -67,6 +69,28 @@ public static class OtpClientServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configuration);
         return AddCore(services, name, otp => otp.UseConfiguration(configuration));
+    }
+
+    /// <summary>
+    /// Makes a provider from another assembly known by its names to <see cref="AddOtpClient(IServiceCollection, IConfiguration)"/>
+    /// (<c>Provider</c>, <c>Failover</c>) and <see cref="OtpClientBuilder.UseFailover"/>. Call it before <c>AddOtpClient</c>.
+    /// The built-in providers need no call. The same descriptor twice is a no-op.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="descriptor">The provider's descriptor.</param>
+    /// <returns>The services.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static IServiceCollection AddOtpProvider(this IServiceCollection services, OtpProviderDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        OtpProviderCatalog.Register(descriptor);
+        if (!services.Any(d => d.ServiceType == typeof(OtpProviderDescriptor) && ReferenceEquals(d.ImplementationInstance, descriptor)))
+        {
+            services.AddSingleton(descriptor);
+        }
+
+        return services;
     }
 
     private static OtpClientBuilder AddCore(IServiceCollection services, string? name, Action<OtpClientBuilder> configure)

@@ -12,7 +12,7 @@ public static class OtpDiagnostics
     /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> name: <c>OtpClients</c>. Instruments: <c>otp.sends</c>, <c>otp.verifications</c>, <c>otp.duration</c>.</summary>
     public const string MeterName = "OtpClients";
 
-    /// <summary>The tag naming the provider (<c>AMM</c>, <c>iP1</c>, <c>99digital</c>).</summary>
+    /// <summary>The tag naming the provider (<see cref="IOtpClient.ProviderName"/>).</summary>
     public const string ProviderTag = "otp.provider";
 
     /// <summary>The tag naming the operation (<c>send</c>, <c>verify</c>, <c>cancel</c>, …).</summary>

@@ -91,8 +91,8 @@ internal sealed class FlexibleInt64Converter : JsonConverter<long?>
 }
 
 /// <summary>
-/// Reads a date string as a <see cref="DateTimeOffset"/>, taking a date without an offset as UTC (iP1 documents its
-/// dates as UTC/GMT and may omit the offset). A date that does not parse, or any other token, reads as <see langword="null"/>:
+/// Reads a date string as a <see cref="DateTimeOffset"/>, taking a date without an offset as UTC (providers that document
+/// their dates as UTC/GMT may omit the offset). A date that does not parse, or any other token, reads as <see langword="null"/>:
 /// a date never makes an otherwise good answer unreadable.
 /// </summary>
 internal sealed class FlexibleUtcDateConverter : JsonConverter<DateTimeOffset?>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OtpClients.Amm;
 
 namespace OtpClients.Tests.Emulator;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OtpClients.Ip1;
 
 namespace OtpClients.Tests.Emulator;

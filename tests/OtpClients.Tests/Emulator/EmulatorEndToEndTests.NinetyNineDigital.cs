@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OtpClients.NinetyNineDigital;
 
 namespace OtpClients.Tests.Emulator;

@@ -447,7 +447,7 @@ public sealed class Ip1OtpClient : IOtpClient
     {
         ConcurrentLimit = dto.ConcurrentLimit,
         Sender = dto.From,
-        MessageTemplate = dto.MessageFormat is null ? null : MessageTemplate.FromIp1Format(dto.MessageFormat),
+        MessageTemplate = dto.MessageFormat is null ? null : Ip1MessageTemplateExtensions.FromIp1Format(dto.MessageFormat),
         CodeLength = dto.Length,
         TimeToLive = dto.ExpirationTime is { } seconds and >= 0 ? TimeSpan.FromSeconds(seconds) : null,
         NumericOnly = dto.NumericOnly,

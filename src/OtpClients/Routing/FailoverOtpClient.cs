@@ -13,7 +13,7 @@ namespace OtpClients.Failover;
 /// <remarks>
 /// <para>A send moves to the next provider only for:</para>
 /// <list type="bullet">
-/// <item><description><see cref="OtpErrorCode.NotSupported"/>: this provider cannot honour a setting (99digital and a code length);</description></item>
+/// <item><description><see cref="OtpErrorCode.NotSupported"/>: this provider cannot honour a setting or serve the number (a fixed code length, one country only);</description></item>
 /// <item><description>
 /// a transient error with <see cref="OtpError.MayHaveBeenAccepted"/> <see langword="false"/>: an open circuit, a refused
 /// connection, HTTP 503, HTTP 429, a provider's explicit refusal for an internal error.
@@ -22,8 +22,8 @@ namespace OtpClients.Failover;
 /// <para>
 /// Everything else is returned at once: a caller's mistake (a bad phone number or template) fails the same everywhere,
 /// and a failure after which the provider may have sent a code (a timeout after the request was written, a 5xx) must not
-/// be followed by a second code from another provider. Per-recipient limits (AMM <c>ANTISPAM</c>, iP1's
-/// <c>ConcurrentLimit</c>) are not failed over either: they protect the recipient, whatever the provider.
+/// be followed by a second code from another provider. Per-recipient limits (a provider's anti-spam or concurrent
+/// limit) are not failed over either: they protect the recipient, whatever the provider.
 /// When every provider failed over, the last error is returned with every provider's message.
 /// </para>
 /// </remarks>

@@ -61,11 +61,11 @@ public sealed class AmmOptions : OtpProviderOptions
     /// </summary>
     public bool Sandbox { get; set; }
 
-    private protected override string SectionName => "Amm";
+    /// <inheritdoc />
+    protected override string SectionName => "Amm";
 
-    internal override string ProviderName => OtpProviderNames.Amm;
-
-    private protected override void ValidateProvider(List<string> errors)
+    /// <inheritdoc />
+    protected override void ValidateProvider(ICollection<string> errors)
     {
         if (string.IsNullOrWhiteSpace(AuthKey))
         {

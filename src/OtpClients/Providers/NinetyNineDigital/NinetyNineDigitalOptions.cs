@@ -41,11 +41,11 @@ public sealed class NinetyNineDigitalOptions : OtpProviderOptions
     /// </summary>
     public string CheckPath { get; set; } = DefaultPath;
 
-    private protected override string SectionName => "NinetyNineDigital";
+    /// <inheritdoc />
+    protected override string SectionName => "NinetyNineDigital";
 
-    internal override string ProviderName => OtpProviderNames.NinetyNineDigital;
-
-    private protected override void ValidateProvider(List<string> errors)
+    /// <inheritdoc />
+    protected override void ValidateProvider(ICollection<string> errors)
     {
         if (string.IsNullOrWhiteSpace(ApiKey))
         {
@@ -70,7 +70,7 @@ public sealed class NinetyNineDigitalOptions : OtpProviderOptions
         ValidatePath(nameof(CheckPath), CheckPath, errors);
     }
 
-    private static void ValidatePath(string name, string? path, List<string> errors)
+    private static void ValidatePath(string name, string? path, ICollection<string> errors)
     {
         if (string.IsNullOrWhiteSpace(path) || path[0] != '/' || path.StartsWith("//", StringComparison.Ordinal)
             || path.IndexOfAny(['?', '#', '\\', ' ']) >= 0 || !Uri.IsWellFormedUriString(path, UriKind.Relative))

@@ -41,11 +41,11 @@ public sealed class Ip1Options : OtpProviderOptions
     /// <summary>Gets or sets whether codes are digits only (<c>NumericOnly</c>). Defaults to <see langword="null"/> (not sent: iP1 uses letters and digits).</summary>
     public bool? NumericOnly { get; set; }
 
-    private protected override string SectionName => "Ip1";
+    /// <inheritdoc />
+    protected override string SectionName => "Ip1";
 
-    internal override string ProviderName => OtpProviderNames.Ip1;
-
-    private protected override void ValidateProvider(List<string> errors)
+    /// <inheritdoc />
+    protected override void ValidateProvider(ICollection<string> errors)
     {
         if (string.IsNullOrWhiteSpace(AccountId))
         {
