@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtpClients;
 using OtpClients.DependencyInjection;
+using OtpClients.Diagnostics;
 using OtpClients.Failover;
 using OtpClients.Http;
 
@@ -43,7 +44,8 @@ public sealed class OtpClientBuilder
     /// ones included. It registers the provider's options (named, validated at start with
     /// <see cref="OtpProviderOptions.Validate"/>), its <see cref="HttpClient"/> (from <c>IHttpClientFactory</c>: base address
     /// from the options, no redirects, no URI-logging handlers, and the SDK's resilience handler, rebuilt when the options
-    /// reload), and its client type.
+    /// reload), and its client type. The <see cref="IOtpClient"/> it contributes records the SDK's telemetry (see
+    /// <see cref="OtpProviderDescriptor.RecordsTelemetry"/>).
     /// </summary>
     /// <typeparam name="TOptions">The provider's options, derived from <see cref="OtpProviderOptions"/>.</typeparam>
     /// <typeparam name="TClient">The provider's client.</typeparam>
@@ -86,18 +88,22 @@ public sealed class OtpClientBuilder
             .AddOtpResilience<TOptions>(descriptor.Name)
             .RemoveAllLoggers(); // IHttpClientFactory would log the URI (a check may carry the code there); the clients log each exchange, redacted, at Debug.
 
-        IOtpClient Factory(IServiceProvider sp) => createClient(
+        TClient Create(IServiceProvider sp) => createClient(
             sp,
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),
             sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName));
 
+        IOtpClient Factory(IServiceProvider sp) => descriptor.RecordsTelemetry
+            ? Create(sp)
+            : new InstrumentedOtpClient(Create(sp), sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TClient)), sp.GetRequiredService<TimeProvider>());
+
         if (Name is null)
         {
-            Services.TryAddTransient(sp => (TClient)Factory(sp));
+            Services.TryAddTransient(Create);
         }
         else
         {
-            Services.AddKeyedTransient(Name, (sp, _) => (TClient)Factory(sp));
+            Services.AddKeyedTransient(Name, (sp, _) => Create(sp));
         }
 
         providers.Add(new ProviderRegistration(descriptor, Factory, http));

@@ -55,6 +55,15 @@ public sealed class OtpProviderDescriptor
     /// </summary>
     public IReadOnlyList<string> NativePlaceholders { get; init; } = [];
 
+    /// <summary>
+    /// Gets a value indicating whether the provider's client records the SDK's telemetry itself (activities
+    /// <c>otp.send</c>/<c>otp.verify</c>, the <c>otp.sends</c>/<c>otp.verifications</c>/<c>otp.duration</c> metrics of the
+    /// <c>OtpClients</c> meter, one Information log line per operation, phone masked). Defaults to <see langword="false"/>:
+    /// <c>AddOtpClient</c> then records it around the provider's <c>IOtpClient</c>, so a provider from another assembly
+    /// is observed like the built-in ones without code of its own.
+    /// </summary>
+    public bool RecordsTelemetry { get; init; }
+
     /// <summary>Tells whether a name (case-insensitive, trimmed) designates this provider: its name, its section name or an alias.</summary>
     /// <param name="name">A name from code or configuration.</param>
     /// <returns><see langword="true"/> when it designates this provider.</returns>

@@ -18,6 +18,7 @@ public static class AmmOtpClientBuilderExtensions
     public static OtpProviderDescriptor Descriptor { get; } = new(OtpProviderNames.Amm, "Amm", static (otp, section) => otp.UseAmm(section))
     {
         NativePlaceholders = [AmmMessageTemplateExtensions.NativePlaceholder],
+        RecordsTelemetry = true,
     };
 
     /// <summary>Configures AMM.</summary>

@@ -18,6 +18,7 @@ public static class Ip1OtpClientBuilderExtensions
     public static OtpProviderDescriptor Descriptor { get; } = new(OtpProviderNames.Ip1, "Ip1", static (otp, section) => otp.UseIp1(section))
     {
         NativePlaceholders = [Ip1MessageTemplateExtensions.NativePlaceholder],
+        RecordsTelemetry = true,
     };
 
     /// <summary>Configures iP1.</summary>

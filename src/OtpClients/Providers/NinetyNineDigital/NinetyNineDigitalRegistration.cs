@@ -18,6 +18,7 @@ public static class NinetyNineDigitalOtpClientBuilderExtensions
     public static OtpProviderDescriptor Descriptor { get; } = new(OtpProviderNames.NinetyNineDigital, "NinetyNineDigital", static (otp, section) => otp.UseNinetyNineDigital(section))
     {
         NativePlaceholders = [NinetyNineDigitalMessageTemplateExtensions.NativePlaceholder],
+        RecordsTelemetry = true,
     };
 
     /// <summary>Configures 99digital.</summary>
