@@ -24,6 +24,7 @@ public sealed class Fixture : IAsyncDisposable
         Services = services;
         Http = http;
         HandWritten = new HandWritten(http, server.BaseAddress);
+        Peer = new RefitPeer(services);
         Amm = services.GetRequiredKeyedService<IOtpClient>("AMM");
         Ip1 = services.GetRequiredKeyedService<IOtpClient>("iP1");
         NinetyNine = services.GetRequiredKeyedService<IOtpClient>("99digital");
@@ -36,6 +37,8 @@ public sealed class Fixture : IAsyncDisposable
     public HttpClient Http { get; }
 
     public HandWritten HandWritten { get; }
+
+    public RefitPeer Peer { get; }
 
     public IOtpClient Amm { get; }
 
@@ -75,6 +78,7 @@ public sealed class Fixture : IAsyncDisposable
             o.Sender = "Contoso";
             o.CheckPath = "/sms/verifySMS/check";
         }));
+        RefitPeer.Register(services, baseAddress);
         return services.BuildServiceProvider();
     }
 
@@ -90,6 +94,20 @@ public sealed class Fixture : IAsyncDisposable
         Provider.Amm => HandWritten.AmmSendAsync("393481234567", "Your verification code is ${verify_code}"),
         Provider.Ip1 => HandWritten.Ip1SendAsync("46701234567"),
         _ => HandWritten.NinetyNineSendAsync("Contoso", "0501234567"),
+    };
+
+    public Task PeerSend(Provider provider) => provider switch
+    {
+        Provider.Amm => Peer.AmmSendAsync("393481234567", "Your verification code is ${verify_code}"),
+        Provider.Ip1 => Peer.Ip1SendAsync("46701234567"),
+        _ => Peer.NinetyNineSendAsync("Contoso", "0501234567"),
+    };
+
+    public Task PeerVerify(Provider provider) => provider switch
+    {
+        Provider.Amm => Peer.AmmVerifyAsync(AmmChallenge.Id, "4506"),
+        Provider.Ip1 => Peer.Ip1VerifyAsync("46701234567", "AB12C"),
+        _ => Peer.NinetyNineVerifyAsync("0501234567", "123456"),
     };
 
     public Task SdkVerify(Provider provider) => provider switch
@@ -114,7 +132,7 @@ public sealed class Fixture : IAsyncDisposable
     }
 }
 
-/// <summary>One send and one verify per provider: the SDK against the hand-written floor.</summary>
+/// <summary>One send and one verify per provider: the SDK against the hand-written floor and the plain Refit peer.</summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
 [CategoriesColumn]
@@ -139,6 +157,10 @@ public class OperationBenchmarks
     [BenchmarkCategory("send")]
     public Task SdkSend() => fixture.SdkSend(Provider);
 
+    [Benchmark(Description = "Refit peer")]
+    [BenchmarkCategory("send")]
+    public Task PeerSend() => fixture.PeerSend(Provider);
+
     [Benchmark(Baseline = true, Description = "hand-written")]
     [BenchmarkCategory("verify")]
     public Task HandWrittenVerify() => fixture.HandWrittenVerify(Provider);
@@ -146,6 +168,10 @@ public class OperationBenchmarks
     [Benchmark(Description = "SDK")]
     [BenchmarkCategory("verify")]
     public Task SdkVerify() => fixture.SdkVerify(Provider);
+
+    [Benchmark(Description = "Refit peer")]
+    [BenchmarkCategory("verify")]
+    public Task PeerVerify() => fixture.PeerVerify(Provider);
 }
 
 /// <summary>64 concurrent callers sending at once; time and allocations per operation.</summary>

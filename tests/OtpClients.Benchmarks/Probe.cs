@@ -21,9 +21,14 @@ internal static class Probe
             await MeasureAsync($"SDK {provider} send (AddOtpClient)", () => fixture.SdkSend(provider));
             await MeasureAsync($"hand-written {provider} verify", () => fixture.HandWrittenVerify(provider));
             await MeasureAsync($"SDK {provider} verify (AddOtpClient)", () => fixture.SdkVerify(provider));
+            await MeasureAsync($"Refit peer {provider} send", () => fixture.PeerSend(provider));
+            await MeasureAsync($"Refit peer {provider} verify", () => fixture.PeerVerify(provider));
         }
 
         await MeasureAsync("SDK Amm send (plain HttpClient, no pipeline)", () => direct.SendAsync(request));
+        using var based = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Server.BaseAddress };
+        var direct2 = new AmmOtpClient(based, new AmmOptions { BaseAddress = fixture.Server.BaseAddress, AuthKey = "amm-key", AuthSecret = "amm-secret" });
+        await MeasureAsync("SDK Amm send (HttpClient with the base address, no pipeline)", () => direct2.SendAsync(request));
     }
 
     private static async Task MeasureAsync(string name, Func<Task> call)

@@ -11,8 +11,9 @@ namespace OtpClients.Http;
 internal sealed class ProviderChannel
 {
     /// <summary>
-    /// The Refit settings of every provider interface: transport failures surface as thrown (not wrapped), request
-    /// bodies are buffered (sent with a <c>Content-Length</c>, as the providers' examples do).
+    /// The Refit settings of every provider interface: transport failures surface as thrown (not wrapped). Form and
+    /// multipart bodies know their length; a JSON body is marked <c>[Body(buffered: true)]</c> in its interface, so every
+    /// request is sent with a <c>Content-Length</c>, as the providers' examples do.
     /// </summary>
     public static readonly RefitSettings RefitSettings = CreateRefitSettings(null);
 
@@ -24,7 +25,6 @@ internal sealed class ProviderChannel
         new(context is null ? new SystemTextJsonContentSerializer() : new SystemTextJsonContentSerializer(context.Options))
         {
             TransportExceptionFactory = static (_, exception, _) => exception,
-            Buffered = true,
         };
 
     public ProviderChannel(HttpClient httpClient, OtpProviderOptions options, TimeProvider timeProvider, ILogger logger)

@@ -17,7 +17,8 @@ internal sealed record AmmSendForm(string To, string Text)
     /// <summary>The form fields, in the documented order; Refit encodes them as <c>application/x-www-form-urlencoded</c>.</summary>
     public Dictionary<string, string> ToFields()
     {
-        var fields = new Dictionary<string, string>(8, StringComparer.Ordinal)
+        var count = 2 + (From is null ? 0 : 1) + (Sandbox ? 1 : 0) + (AppId is null ? 0 : 1) + (Encoding is null ? 0 : 1) + (CodeLength is null ? 0 : 1) + (MaxRetry is null ? 0 : 1) + (TtlSeconds is null ? 0 : 1);
+        var fields = new Dictionary<string, string>(count, StringComparer.Ordinal)
         {
             ["to"] = To,
             ["text"] = Text,
