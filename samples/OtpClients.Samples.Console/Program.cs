@@ -33,14 +33,14 @@ send.SetAction(async (result, cancellationToken) =>
         return 1;
     }
 
-    Console.WriteLine(JsonSerializer.Serialize(sent.Challenge));
+    Console.WriteLine(JsonSerializer.Serialize(sent.Challenge, SampleJson.Default.OtpChallenge));
     return 0;
 });
 
 var verify = new Command("verify", "Verify a code through a real provider.") { providerOption, challengeOption, codeOption };
 verify.SetAction(async (result, cancellationToken) =>
 {
-    var challenge = JsonSerializer.Deserialize<OtpChallenge>(result.GetValue(challengeOption)!);
+    var challenge = JsonSerializer.Deserialize(result.GetValue(challengeOption)!, SampleJson.Default.OtpChallenge);
     if (challenge is null)
     {
         Console.Error.WriteLine("--challenge is not a challenge.");
@@ -110,3 +110,7 @@ static ServiceProvider RealProvider(string name)
     });
     return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 }
+
+/// <summary>Source-generated JSON for the challenge the sample prints and reads back (no reflection: trimming and Native AOT safe).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(OtpChallenge))]
+internal sealed partial class SampleJson : System.Text.Json.Serialization.JsonSerializerContext;
