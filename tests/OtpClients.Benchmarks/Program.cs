@@ -14,10 +14,17 @@ using OtpClients.Benchmarks;
 // dotnet run -c Release --project tests/OtpClients.Benchmarks -- [--short] [--write-docs] [--smoke]
 //   --short       a short run (about 3 minutes): 1 launch, 3 warm-ups, 5 iterations
 //   --write-docs  regenerate docs/benchmarks.md from this run
+//   --probe-types [sdk|peer|raw]  which types an AMM send allocates (sampled allocation ticks; a diagnostic)
 //   --probe       bytes per call of the hand-written floor and the SDK with and without AddOtpClient (a diagnostic)
 //   --smoke       no measurement: run every benchmark body once against the server and exit (used by CI)
 var shortRun = args.Contains("--short");
 var writeDocs = args.Contains("--write-docs");
+if (args.Contains("--probe-types"))
+{
+    await AllocationProfile.RunAsync(args);
+    return 0;
+}
+
 if (args.Contains("--probe"))
 {
     await Probe.RunAsync();
