@@ -44,7 +44,7 @@ internal static class ProviderTransport
         {
             response = await sending.ConfigureAwait(false);
         }
-        catch (Exception ex) when (TryMapException(Unwrap(ex), operation, cancellationToken, out var error))
+        catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
         {
             LogExchange(logger, operation, null, start, timeProvider, null, ex);
             return new ApiResponse<TContent, TError> { TransportError = error };
@@ -142,7 +142,7 @@ internal static class ProviderTransport
         }
         else
         {
-            Diagnostics.Log.HttpFailed(logger, operation.ToString(), elapsed, Unwrap(exception)?.GetType().Name ?? "unknown");
+            Diagnostics.Log.HttpFailed(logger, operation.ToString(), elapsed, exception?.GetType().Name ?? "unknown");
         }
     }
 
@@ -317,12 +317,4 @@ internal static class ProviderTransport
     /// <summary>Creates the parameter of a Basic <c>Authorization</c> header (the part after <c>Basic </c>).</summary>
     public static string BasicParameter(string user, string password) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
-
-    /// <summary>
-    /// Gives the failure itself when a Refit client wrapped it: a transport failure surfaces as the
-    /// <see cref="HttpRequestException"/>, timeout or cancellation that the handlers threw.
-    /// </summary>
-    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(exception))]
-    public static Exception? Unwrap(Exception? exception) =>
-        exception is Refit.ApiRequestException { InnerException: { } inner } ? inner : exception;
 }
