@@ -93,7 +93,7 @@ internal sealed class FlexibleInt64Converter : JsonConverter<long?>
 /// <summary>
 /// Reads a date string as a <see cref="DateTimeOffset"/>, taking a date without an offset as UTC (providers that document
 /// their dates as UTC/GMT may omit the offset). A date that does not parse, or any other token, reads as <see langword="null"/>:
-/// a date never makes an otherwise good answer unreadable.
+/// a date never makes an otherwise good answer unreadable. Odd values are noted in <see cref="LenientFields"/>.
 /// </summary>
 internal sealed class FlexibleUtcDateConverter : JsonConverter<DateTimeOffset?>
 {
@@ -104,11 +104,17 @@ internal sealed class FlexibleUtcDateConverter : JsonConverter<DateTimeOffset?>
         if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
         {
             reader.Skip();
+            LenientFields.Note("date");
             return null;
         }
 
         if (reader.TokenType != JsonTokenType.String)
         {
+            if (reader.TokenType != JsonTokenType.Null)
+            {
+                LenientFields.Note("date");
+            }
+
             return null;
         }
 
@@ -129,9 +135,13 @@ internal sealed class FlexibleUtcDateConverter : JsonConverter<DateTimeOffset?>
             }
         }
 
-        return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value)
-            ? value
-            : null;
+        if (DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value))
+        {
+            return value;
+        }
+
+        LenientFields.Note("date");
+        return null;
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)

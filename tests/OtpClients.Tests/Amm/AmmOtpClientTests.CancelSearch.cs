@@ -183,7 +183,6 @@ public sealed partial class AmmOtpClientTests
         });
     }
 
-    [TestCase(200, "{\"date_submit\": {}}")]
     [TestCase(200, "[]")]
     [TestCase(200, "")]
     [TestCase(500, "")]

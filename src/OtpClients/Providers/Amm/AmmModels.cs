@@ -70,7 +70,7 @@ internal sealed class AmmErrorResponse
     public string? ErrorMsg { get; init; }
 
     [JsonPropertyName("errorCode")]
-    [JsonConverter(typeof(FlexibleInt64Converter))]
+    [JsonConverter(typeof(LenientInt64Converter))]
     public long? ErrorCode { get; init; }
 }
 
@@ -86,9 +86,16 @@ internal sealed class AmmSendResponse
     public string? ErrorMsg { get; init; }
 }
 
-/// <summary><c>check</c> → <c>{"id_sms": "…", "verify_status": "VERIFIED"}</c>; <c>id_sms</c> is not read (it serves only <c>search</c>).</summary>
+/// <summary>
+/// <c>check</c> → <c>{"id_sms": "…", "verify_status": "VERIFIED"}</c>; <c>id_sms</c> is not read (it serves only
+/// <c>search</c>). A <c>verify_id</c>, when present, is checked against the challenge.
+/// </summary>
 internal sealed class AmmCheckResponse
 {
+    [JsonPropertyName("verify_id")]
+    [JsonConverter(typeof(FlexibleStringConverter))]
+    public string? VerifyId { get; init; }
+
     [JsonPropertyName("verify_status")]
     [JsonConverter(typeof(FlexibleStringConverter))]
     public string? VerifyStatus { get; init; }
@@ -122,27 +129,27 @@ internal sealed class AmmSearchResponse
     public string? VerifyStatus { get; init; }
 
     [JsonPropertyName("to")]
-    [JsonConverter(typeof(FlexibleStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? To { get; init; }
 
     [JsonPropertyName("from")]
-    [JsonConverter(typeof(FlexibleStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? From { get; init; }
 
     [JsonPropertyName("id_sms")]
-    [JsonConverter(typeof(FlexibleStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? IdSms { get; init; }
 
     [JsonPropertyName("codice")]
-    [JsonConverter(typeof(FlexibleStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? Codice { get; init; }
 
     [JsonPropertyName("date_submit")]
-    [JsonConverter(typeof(FlexibleInt64Converter))]
+    [JsonConverter(typeof(LenientInt64Converter))]
     public long? DateSubmit { get; init; }
 
     [JsonPropertyName("valid_until")]
-    [JsonConverter(typeof(FlexibleInt64Converter))]
+    [JsonConverter(typeof(LenientInt64Converter))]
     public long? ValidUntil { get; init; }
 
     [JsonPropertyName("checks")]
@@ -157,24 +164,27 @@ internal sealed class AmmSearchResponse
 internal sealed class AmmSearchCheck
 {
     [JsonPropertyName("date")]
-    [JsonConverter(typeof(FlexibleInt64Converter))]
+    [JsonConverter(typeof(LenientInt64Converter))]
     public long? Date { get; init; }
 
     [JsonPropertyName("verify_code")]
-    [JsonConverter(typeof(FlexibleStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? VerifyCode { get; init; }
 
     [JsonPropertyName("verify_status")]
-    [JsonConverter(typeof(FlexibleStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? VerifyStatus { get; init; }
 
     [JsonPropertyName("ip_address")]
-    [JsonConverter(typeof(FlexibleStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? IpAddress { get; init; }
 }
 
-/// <summary>Source-generated (reflection-free) JSON for AMM's answers.</summary>
-[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, AllowTrailingCommas = true, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip)]
+/// <summary>
+/// Source-generated (reflection-free) JSON for AMM's answers: names matched exactly, no property repeated, no comments,
+/// no trailing commas.
+/// </summary>
+[JsonSourceGenerationOptions(AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(AmmSendResponse))]
 [JsonSerializable(typeof(AmmCheckResponse))]
 [JsonSerializable(typeof(AmmCommandResponse))]
