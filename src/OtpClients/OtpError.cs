@@ -24,6 +24,13 @@ public sealed record OtpError(OtpErrorCode Code, string Message)
     /// </summary>
     public bool MayHaveBeenAccepted { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the refusal is a limit that protects this recipient (AMM's <c>ANTISPAM</c>, iP1's
+    /// <c>ConcurrentLimit</c>), whatever the HTTP status. Such a refusal is never retried and never failed over: another
+    /// provider would text the same person again. Wait for <see cref="RetryAfter"/> or let the user ask later.
+    /// </summary>
+    public bool IsRecipientLimit { get; init; }
+
     /// <summary>Gets how long the provider asked to wait before trying again (HTTP <c>Retry-After</c>), when it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
 }

@@ -25,6 +25,7 @@ public sealed class OtpClientBuilder
 {
     private readonly List<ProviderRegistration> providers = [];
     private OtpProviderDescriptor[]? failover;
+    private readonly Dictionary<string, OtpProviderDescriptor[]> routes = new(StringComparer.OrdinalIgnoreCase);
     private bool completed;
 
     internal OtpClientBuilder(IServiceCollection services, string? name)
@@ -86,11 +87,12 @@ public sealed class OtpClientBuilder
             .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName).BaseAddress)
             .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddOtpResilience<TOptions>(descriptor.Name)
+            .AddHttpMessageHandler(static () => new ProviderWireHandler())
             .RemoveAllLoggers(); // IHttpClientFactory would log the URI (a check may carry the code there); the clients log each exchange, redacted, at Debug.
 
         TClient Create(IServiceProvider sp) => createClient(
             sp,
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),
+            ProviderChannel.MarkSdkClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName)),
             sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName));
 
         IOtpClient Factory(IServiceProvider sp) => descriptor.RecordsTelemetry
@@ -124,20 +126,59 @@ public sealed class OtpClientBuilder
     {
         ArgumentNullException.ThrowIfNull(providers);
         EnsureNotCompleted();
+        failover = ResolveList(providers, "failover");
+        return this;
+    }
+
+    private OtpProviderDescriptor[] ResolveList(string[] providers, string what)
+    {
         var names = new List<OtpProviderDescriptor>(providers.Length);
         foreach (var provider in providers)
         {
             var descriptor = Resolve(provider)
-                ?? throw new ArgumentException($"Unknown OTP provider '{provider}' in failover: use {OtpProviderCatalog.DescribeKnown(RegisteredDescriptors())}.", nameof(providers));
+                ?? throw new ArgumentException($"Unknown OTP provider '{provider}' in {what}: use {OtpProviderCatalog.DescribeKnown(RegisteredDescriptors())}.", nameof(providers));
             if (names.Contains(descriptor))
             {
-                throw new ArgumentException($"Failover names {descriptor.Name} twice.", nameof(providers));
+                throw new ArgumentException($"{char.ToUpperInvariant(what[0])}{what[1..]} names {descriptor.Name} twice.", nameof(providers));
             }
 
             names.Add(descriptor);
         }
 
-        failover = [.. names];
+        return [.. names];
+    }
+
+    /// <summary>
+    /// Routes the sends to numbers of one region to its own ordered list of providers (failover within it), for example
+    /// Israeli numbers to 99digital, then AMM: <c>otp.Route("IL", "NinetyNineDigital", "Amm")</c>. Numbers of other
+    /// regions take the default list (<see cref="UseFailover"/>); without one, they fail with
+    /// <see cref="OtpErrorCode.NotSupported"/> before any HTTP call. Verify always goes to the provider that sent the code.
+    /// </summary>
+    /// <param name="regionCode">An ISO 3166-1 alpha-2 region code, such as <c>IL</c> (case-insensitive); <c>*</c> sets the default list, like <see cref="UseFailover"/>.</param>
+    /// <param name="providers">Provider names in the order a send tries them (any name of the provider's <see cref="OtpProviderDescriptor"/>). At least one; each configured with its <c>Use…</c> method.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The region is not a region code, the list is empty, or a name is unknown or repeated.</exception>
+    public OtpClientBuilder Route(string regionCode, params string[] providers)
+    {
+        ArgumentNullException.ThrowIfNull(regionCode);
+        ArgumentNullException.ThrowIfNull(providers);
+        EnsureNotCompleted();
+        if (regionCode == OtpRoutes.DefaultRegion)
+        {
+            return providers.Length == 0 ? throw new ArgumentException("The default route names no provider.", nameof(providers)) : UseFailover(providers);
+        }
+
+        if (!OtpRoutes.IsRegionCode(regionCode))
+        {
+            throw new ArgumentException($"'{regionCode}' is not a region code: use an ISO 3166-1 alpha-2 code such as IL or IT, or * for the default route.", nameof(regionCode));
+        }
+
+        if (providers.Length == 0)
+        {
+            throw new ArgumentException($"The route of {regionCode} names no provider.", nameof(providers));
+        }
+
+        routes[regionCode.ToUpperInvariant()] = ResolveList(providers, $"the route of {regionCode.ToUpperInvariant()}");
         return this;
     }
 
@@ -170,24 +211,77 @@ public sealed class OtpClientBuilder
         }
 
         var registered = RegisteredDescriptors();
-        var single = configuration["Provider"];
-        var names = listed.Count > 0 ? listed : string.IsNullOrWhiteSpace(single) ? [] : [single.Trim()];
-        if (names.Count == 0)
+        var routesSection = configuration.GetSection("Routes");
+        var routeLists = new List<(string Region, List<string> Providers)>();
+        foreach (var route in routesSection.GetChildren())
         {
-            throw new InvalidOperationException($"{path}:Provider is required ({OtpProviderCatalog.DescribeKnown(registered)}), or {path}:Failover with the providers in order.");
+            var region = route.Key;
+            if (region != OtpRoutes.DefaultRegion && !OtpRoutes.IsRegionCode(region))
+            {
+                throw new InvalidOperationException($"{route.Path}: '{region}' is not a region code: use an ISO 3166-1 alpha-2 code such as IL or IT, or * for the default route.");
+            }
+
+            var providers = ReadList(route);
+            if (providers.Count == 0)
+            {
+                throw new InvalidOperationException($"{route.Path} names no provider: list them in order, e.g. [\"Amm\", \"Ip1\"].");
+            }
+
+            routeLists.Add((region, providers));
         }
 
+        if (listed.Count > 0 && routeLists.Exists(r => r.Region == OtpRoutes.DefaultRegion))
+        {
+            throw new InvalidOperationException($"{path}:Failover and {path}:Routes:* both set the default route: keep one.");
+        }
+
+        var single = configuration["Provider"];
+        var names = listed.Count > 0 ? listed : string.IsNullOrWhiteSpace(single) ? [] : [single.Trim()];
+        names = [.. names.Concat(routeLists.SelectMany(r => r.Providers))];
+        if (names.Count == 0)
+        {
+            throw new InvalidOperationException($"{path}:Provider is required ({OtpProviderCatalog.DescribeKnown(registered)}), or {path}:Failover with the providers in order, or {path}:Routes.");
+        }
+
+        var configured = new HashSet<OtpProviderDescriptor>();
         foreach (var provider in names)
         {
             var descriptor = OtpProviderCatalog.Find(provider, registered)
                 ?? throw new InvalidOperationException($"{path}: unknown OTP provider '{provider}': use {OtpProviderCatalog.DescribeKnown(registered)}.");
-            descriptor.ConfigureFrom(this, configuration);
+            if (configured.Add(descriptor))
+            {
+                descriptor.ConfigureFrom(this, configuration);
+            }
         }
 
         if (listed.Count > 0)
         {
             UseFailover([.. listed]);
         }
+
+        foreach (var (region, providers) in routeLists)
+        {
+            try
+            {
+                Route(region, [.. providers]);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidOperationException($"{routesSection.Path}:{region}: {ex.Message}", ex);
+            }
+        }
+    }
+
+    /// <summary>Reads a list from configuration: an array of values, or one comma-separated value.</summary>
+    private static List<string> ReadList(IConfigurationSection section)
+    {
+        var listed = section.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToList();
+        if (listed.Count == 0 && section.Value is { } inline && !string.IsNullOrWhiteSpace(inline))
+        {
+            listed = [.. inline.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        return listed;
     }
 
     /// <summary>Registers the <see cref="IOtpClient"/> once every provider is configured.</summary>
@@ -200,11 +294,26 @@ public sealed class OtpClientBuilder
         }
 
         Func<IServiceProvider, IOtpClient> root;
-        if (failover is { } order)
+        if (failover is not null || routes.Count > 0)
         {
-            var factories = order.Select(descriptor => (providers.Find(p => ReferenceEquals(p.Descriptor, descriptor) || p.Descriptor.Matches(descriptor.Name))
-                ?? throw new InvalidOperationException($"Failover names {descriptor.Name}, which is not configured: call Use{descriptor.ConfigurationSectionName}(…) too.")).Factory).ToArray();
-            root = sp => new FailoverOtpClient(factories.Select(f => f(sp)), sp.GetRequiredService<ILoggerFactory>().CreateLogger<FailoverOtpClient>());
+            Func<IServiceProvider, IOtpClient> FactoryOf(OtpProviderDescriptor descriptor, string what) =>
+                (providers.Find(p => ReferenceEquals(p.Descriptor, descriptor) || p.Descriptor.Matches(descriptor.Name))
+                ?? throw new InvalidOperationException($"{what} names {descriptor.Name}, which is not configured: call Use{descriptor.ConfigurationSectionName}(…) too.")).Factory;
+
+            var defaultFactories = failover?.Select(d => FactoryOf(d, "Failover")).ToArray();
+            var routeFactories = routes.ToDictionary(r => r.Key, r => r.Value.Select(d => (d.Name, Factory: FactoryOf(d, "The route of " + r.Key))).ToArray(), StringComparer.OrdinalIgnoreCase);
+            var defaultNames = failover?.Select(d => d.Name).ToArray();
+            root = sp =>
+            {
+                // One client per provider, shared by every route that names it.
+                var created = new Dictionary<string, IOtpClient>(StringComparer.Ordinal);
+                IOtpClient Get(string name, Func<IServiceProvider, IOtpClient> factory) =>
+                    created.TryGetValue(name, out var client) ? client : created[name] = factory(sp);
+
+                var defaultRoute = defaultFactories?.Select((f, i) => Get(defaultNames![i], f)).ToArray();
+                var regional = routeFactories.ToDictionary(r => r.Key, r => (IEnumerable<IOtpClient>)r.Value.Select(p => Get(p.Name, p.Factory)).ToArray(), StringComparer.OrdinalIgnoreCase);
+                return new FailoverOtpClient(defaultRoute, regional, sp.GetRequiredService<ILoggerFactory>().CreateLogger<FailoverOtpClient>());
+            };
         }
         else
         {

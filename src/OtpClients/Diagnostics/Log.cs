@@ -17,8 +17,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "OTP HTTP {Operation} failed after {ElapsedMs:0.0} ms: {ExceptionType}")]
     public static partial void HttpFailed(ILogger logger, string operation, double elapsedMs, string exceptionType);
 
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Debug, Message = "OTP {Operation}: {Count} non-essential field(s) of the answer had an unexpected shape ({Kinds}) and were read as absent")]
+    public static partial void OddFieldsIgnored(ILogger logger, string operation, int count, string kinds);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "OTP send failed over from {FromProvider} to {ToProvider} after {ErrorCode}")]
     public static partial void FailingOver(ILogger logger, string fromProvider, string toProvider, OtpErrorCode errorCode);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "OTP provider {Provider} refused the account ({ErrorCode}, provider code {ProviderCode}); the send failed over to {ToProvider}. Fix the provider's keys or top up its credit")]
+    public static partial void AccountRefused(ILogger logger, string provider, OtpErrorCode errorCode, string providerCode, string toProvider);
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "OTP {Provider} request retried (attempt {Attempt}) in {DelayMs} ms after {Reason}")]
     public static partial void Retrying(ILogger logger, string provider, int attempt, double delayMs, string reason);

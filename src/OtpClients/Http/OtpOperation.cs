@@ -42,6 +42,13 @@ public sealed class OtpOperation
     /// <summary>Gets a value indicating whether the call only reads: any failure may be retried, and nothing can have been accepted.</summary>
     public bool IsReadOnly { get; }
 
+    /// <summary>
+    /// Gets the words that, found in the body of a refused answer (any status, case-insensitive), mark a per-recipient
+    /// limit (AMM's <c>ANTISPAM</c>, iP1's <c>ConcurrentLimit</c>). The resilience handler reads the body of a 429 or 503
+    /// before it retries, and never retries such an answer. Defaults to none.
+    /// </summary>
+    public IReadOnlyList<string> RecipientLimitMarkers { get; init; } = [];
+
     /// <summary>Gets a value indicating whether a failure after the request was written may mean the provider acted on it.</summary>
     internal bool MayBeAcceptedOnFailure => !IsReadOnly;
 

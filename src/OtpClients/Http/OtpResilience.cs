@@ -61,7 +61,7 @@ internal static class OtpResilience
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome, args.Context, total, timeProvider)),
+                ShouldHandle = args => ShouldRetryAsync(args.Outcome, args.Context, total, timeProvider, options.MaxResponseBytes),
                 DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome, timeProvider)),
                 OnRetry = args =>
                 {
@@ -81,7 +81,7 @@ internal static class OtpResilience
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(IsProviderFailure(args.Outcome)),
+                ShouldHandle = args => IsProviderFailureAsync(args.Outcome, args.Context, options.MaxResponseBytes),
                 OnOpened = args =>
                 {
                     events?.OnCircuitOpened(providerName, args.BreakDuration);
@@ -96,6 +96,51 @@ internal static class OtpResilience
         }
 
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "attempt", Timeout = options.AttemptTimeout });
+    }
+
+    /// <summary>
+    /// Decides whether an attempt may be tried again: <see cref="ShouldRetry"/>, and never when the answer is a
+    /// per-recipient limit (its body holds one of the operation's <see cref="OtpOperation.RecipientLimitMarkers"/>),
+    /// whatever its status: retrying it, or failing it over, would text the same person again.
+    /// </summary>
+    internal static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeSpan totalTimeout, TimeProvider timeProvider, int maxResponseBytes) =>
+        ShouldRetry(outcome, context, totalTimeout, timeProvider)
+        && !await IsRecipientLimitAsync(outcome, context, maxResponseBytes).ConfigureAwait(false);
+
+    /// <summary>Counts what tells that the provider itself is failing; a per-recipient limit does not (a bot hammering one number must not open the circuit for everyone).</summary>
+    internal static async ValueTask<bool> IsProviderFailureAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context, int maxResponseBytes) =>
+        IsProviderFailure(outcome) && !await IsRecipientLimitAsync(outcome, context, maxResponseBytes).ConfigureAwait(false);
+
+    /// <summary>
+    /// Reads (and buffers, within <paramref name="maxResponseBytes"/>, so the client reads it again) the body of a refused
+    /// answer, and tells whether it names a per-recipient limit of the request's operation.
+    /// </summary>
+    internal static async ValueTask<bool> IsRecipientLimitAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context, int maxResponseBytes)
+    {
+        if (outcome.Result is not { IsSuccessStatusCode: false } response
+            || OtpOperation.Of(context.GetRequestMessage() ?? response.RequestMessage) is not { RecipientLimitMarkers.Count: > 0 } operation)
+        {
+            return false;
+        }
+
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(maxResponseBytes, context.CancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(context.CancellationToken).ConfigureAwait(false);
+            foreach (var marker in operation.RecipientLimitMarkers)
+            {
+                if (body.Contains(marker, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // Unreadable or too large: not a recognizable limit; the usual rules apply.
+        }
+
+        return false;
     }
 
     /// <summary>Decides whether an attempt may be tried again without risking a second send or check.</summary>

@@ -35,10 +35,24 @@ internal sealed class ProviderChannel
 
         // A client from AddOtpClient already has the provider's base address. Any other (an app's own HttpClient, with
         // any base address or none) is reached through a forwarder, so the app's client is used as it is and not changed.
-        Http = httpClient.BaseAddress == options.BaseAddress
+        // The forwarder path has no resilience handler: the wire handler bounds the wait for headers by AttemptTimeout,
+        // and refuses answers from a redirect that the app's handler followed.
+        Http = IsSdkClient(httpClient) && httpClient.BaseAddress == options.BaseAddress
             ? httpClient
-            : new HttpClient(new HttpClientForwarder(httpClient), disposeHandler: true) { BaseAddress = options.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+            : new HttpClient(new ProviderWireHandler(options.AttemptTimeout) { InnerHandler = new HttpClientForwarder(httpClient) }, disposeHandler: true) { BaseAddress = options.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>The <see cref="HttpClient"/>s that <c>AddOtpClient</c> created (resilience, wire handler, no redirects).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HttpClient, object> SdkClients = [];
+
+    /// <summary>Marks a client as created by <c>AddOtpClient</c>: it is used as it is, without the forwarder.</summary>
+    public static HttpClient MarkSdkClient(HttpClient client)
+    {
+        SdkClients.AddOrUpdate(client, SdkClients);
+        return client;
+    }
+
+    private static bool IsSdkClient(HttpClient client) => SdkClients.TryGetValue(client, out _);
 
     /// <summary>Gets the client the provider's Refit interface sends with.</summary>
     public HttpClient Http { get; }
@@ -78,6 +92,7 @@ internal sealed class ProviderChannel
                 options[option.Key] = option.Value;
             }
 
+            ProviderWireHandler.TrackerOf(request)?.Watch(copy);
             return inner.SendAsync(copy, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
     }

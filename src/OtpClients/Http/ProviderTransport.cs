@@ -24,13 +24,20 @@ internal static class ProviderTransport
     /// <see cref="HttpResponseMessage"/> as soon as its headers arrived), disposes it, and reads its body with the
     /// answer-size cap and the attempt timeout.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="strict"/> (the answers that can say "verified"), a 2xx body is read only when it is declared
+    /// as JSON (<c>application/json</c>, <c>text/json</c> or <c>+json</c>) and is well-formed JSON with no property repeated
+    /// at any depth and no comment; otherwise its content is <see langword="null"/> (unreadable), which never verifies.
+    /// The caller's cancellation surfaces as <see cref="OtpOperationCanceledException"/>.
+    /// </remarks>
     public static async Task<ApiResponse<TContent, TError>> ReceiveAsync<TContent, TError>(
         Task<HttpResponseMessage> sending,
         OtpOperation operation,
         JsonTypeInfo<TContent> contentInfo,
         JsonTypeInfo<TError>? errorInfo,
         ProviderChannel channel,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool strict = false)
         where TContent : class
         where TError : class
     {
@@ -43,6 +50,11 @@ internal static class ProviderTransport
         try
         {
             response = await sending.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            LogExchange(logger, operation, null, start, timeProvider, null, ex);
+            throw Canceled(ex, operation, (ex as OtpOperationCanceledException)?.MayHaveBeenAccepted ?? false, cancellationToken);
         }
         catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
         {
@@ -79,6 +91,11 @@ internal static class ProviderTransport
                         readTimeout.Return();
                     }
                 }
+                catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+                {
+                    // The provider answered: whatever it did with the request, it did.
+                    throw Canceled(ex, operation, operation.MayBeAcceptedOnFailure, cancellationToken);
+                }
                 catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
                 {
                     return new ApiResponse<TContent, TError> { TransportError = error with { HttpStatusCode = status } };
@@ -97,11 +114,18 @@ internal static class ProviderTransport
                 {
                     if (status is >= 200 and <= 299)
                     {
-                        content = TryDeserialize(body, contentInfo);
+                        content = !strict || IsJsonMediaType(mediaType) && IsStrictJson(body, contentInfo.Options.AllowTrailingCommas)
+                            ? TryDeserialize(body, contentInfo)
+                            : null;
                     }
                     else if (errorInfo is not null)
                     {
                         errorContent = TryDeserialize(body, errorInfo);
+                    }
+
+                    if (LenientFields.Take(out var kinds) is > 0 and var odd && logger.IsEnabled(LogLevel.Debug))
+                    {
+                        Diagnostics.Log.OddFieldsIgnored(logger, operation.ToString(), odd, kinds ?? string.Empty);
                     }
                 }
 
@@ -160,6 +184,45 @@ internal static class ProviderTransport
         }
     }
 
+    /// <summary>Tells whether a media type declares JSON: <c>application/json</c>, <c>text/json</c>, or any <c>+json</c> type.</summary>
+    public static bool IsJsonMediaType(string? mediaType) =>
+        mediaType is not null
+        && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static readonly JsonDocumentOptions StrictDocument = new() { AllowDuplicateProperties = false, CommentHandling = JsonCommentHandling.Disallow };
+    private static readonly JsonDocumentOptions StrictDocumentWithTrailingCommas = StrictDocument with { AllowTrailingCommas = true };
+
+    /// <summary>
+    /// Tells whether a body is one well-formed JSON value with no property repeated in any object, at any depth
+    /// (including properties the DTO does not read), and no comment.
+    /// </summary>
+    public static bool IsStrictJson(ReadOnlySpan<byte> body, bool allowTrailingCommas)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToArray(), allowTrailingCommas ? StrictDocumentWithTrailingCommas : StrictDocument);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static OtpOperationCanceledException Canceled(OperationCanceledException ex, OtpOperation operation, bool mayHaveBeenAccepted, CancellationToken cancellationToken)
+    {
+        var accepted = mayHaveBeenAccepted && operation.MayBeAcceptedOnFailure;
+        return new OtpOperationCanceledException(
+            accepted
+                ? $"{operation}: cancelled after the request was sent; the provider may have acted on it, so do not repeat it blindly."
+                : $"{operation}: cancelled before the request reached the provider.",
+            ex,
+            cancellationToken,
+            accepted);
+    }
+
     /// <summary>Maps a failure of the HTTP call to an error; returns <see langword="false"/> for the caller's cancellation and for bugs.</summary>
     public static bool TryMapException(Exception exception, OtpOperation operation, CancellationToken cancellationToken, out OtpError error)
     {
@@ -179,6 +242,9 @@ internal static class ProviderTransport
                     IsTransient = true,
                     MayHaveBeenAccepted = accepted,
                 };
+                return true;
+            case OtpRedirectException:
+                error = new OtpError(OtpErrorCode.UnexpectedResponse, $"{operation}: the answer came from another address (a redirect was followed by the HttpClient's handler); it was refused, and the request was not sent on.");
                 return true;
             case BrokenCircuitException:
                 error = new OtpError(OtpErrorCode.ProviderUnavailable, $"{operation}: the circuit breaker is open after repeated failures; the request was not sent.")
