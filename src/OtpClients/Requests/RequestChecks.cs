@@ -59,9 +59,43 @@ internal static class RequestChecks
         return null;
     }
 
-    /// <summary>Tells whether a provider id (challenge id, verify_id, unique) is 1 to <see cref="MaxChallengeIdLength"/> characters without white space or control characters.</summary>
-    public static bool IsWellFormedId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
-        id is { Length: > 0 and <= MaxChallengeIdLength } && !id.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
+    /// <summary>
+    /// Tells whether a provider id (challenge id, verify_id, unique) is 1 to <see cref="MaxChallengeIdLength"/> characters
+    /// without white space, control characters or invisible format characters (U+200B, U+202E, …, which could spoof a
+    /// log line), and without unpaired surrogates.
+    /// </summary>
+    public static bool IsWellFormedId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id)
+    {
+        if (id is not { Length: > 0 and <= MaxChallengeIdLength })
+        {
+            return false;
+        }
+
+        for (var i = 0; i < id.Length; i++)
+        {
+            var c = id[i];
+            if (char.IsControl(c) || char.IsWhiteSpace(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                return false;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1]))
+            {
+                if (CharUnicodeInfo.GetUnicodeCategory(id, i) == UnicodeCategory.Format)
+                {
+                    return false;
+                }
+
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Checks that a challenge belongs to this provider and is well formed, and parses its phone number.
@@ -69,7 +103,7 @@ internal static class RequestChecks
     public static OtpError? CheckChallenge(OtpChallenge challenge, string providerName, out PhoneNumber? phone)
     {
         phone = null;
-        if (!string.Equals(challenge.ProviderName, providerName, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(challenge.ProviderName, providerName, StringComparison.Ordinal))
         {
             return InvalidRequest($"Challenge.ProviderName is '{Printable(challenge.ProviderName)}', but this client talks to {providerName}: verify with the client of the provider that sent the code.");
         }
@@ -136,11 +170,117 @@ internal static class RequestChecks
         return true;
     }
 
-    /// <summary>Checks an optional client IP address.</summary>
-    public static OtpError? CheckIpAddress(string? ipAddress) =>
-        ipAddress is null || IPAddress.TryParse(ipAddress, out _) && ipAddress.Length <= 64
-            ? null
-            : InvalidRequest($"{nameof(OtpVerifyRequest.ClientIpAddress)} is not an IPv4 or IPv6 address.");
+    /// <summary>
+    /// Checks an optional client IP address and returns it in canonical form (<see cref="IPAddress.ToString"/>). Only the
+    /// standard forms are accepted: IPv4 as four decimal parts without leading zeros (<c>017.0.0.1</c> reads as octal in
+    /// some parsers, <c>127.1</c> and bare integers such as <c>2130706433</c> are refused), IPv6 with an optional scope
+    /// that is an interface name or number (<c>fe80::1%eth0</c>, <c>fe80::1%3</c>).
+    /// </summary>
+    public static OtpError? CheckIpAddress(string? ipAddress, out string? canonical)
+    {
+        canonical = null;
+        if (ipAddress is null)
+        {
+            return null;
+        }
+
+        if (TryCanonicalIp(ipAddress, out var value))
+        {
+            canonical = value;
+            return null;
+        }
+
+        return InvalidRequest($"{nameof(OtpVerifyRequest.ClientIpAddress)} is not an IPv4 address in dotted decimal (a.b.c.d, no leading zeros) or an IPv6 address (an optional scope is an interface name or number).");
+    }
+
+    /// <summary>Parses an IP address written in a standard form and returns its canonical text.</summary>
+    public static bool TryCanonicalIp(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? canonical)
+    {
+        canonical = null;
+        if (text.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        var address = text.AsSpan();
+        var percent = address.IndexOf('%');
+        if (text.Contains(':'))
+        {
+            if (percent >= 0)
+            {
+                var scope = address[(percent + 1)..];
+                if (scope.Length is 0 or > 32 || scope.ContainsAnyExcept(ScopeCharacters))
+                {
+                    return false;
+                }
+
+                address = address[..percent];
+            }
+
+            if (address.ContainsAnyExcept(Ipv6Characters))
+            {
+                return false;
+            }
+
+            // An embedded IPv4 tail (::ffff:192.0.2.1) follows the IPv4 rules.
+            var lastColon = address.LastIndexOf(':');
+            if (address[(lastColon + 1)..].Contains('.') && !IsDottedDecimal(address[(lastColon + 1)..]))
+            {
+                return false;
+            }
+        }
+        else if (percent >= 0 || !IsDottedDecimal(address))
+        {
+            return false;
+        }
+
+        if (!IPAddress.TryParse(text, out var parsed))
+        {
+            return false;
+        }
+
+        canonical = parsed.ToString();
+        return true;
+    }
+
+    /// <summary>Masks an IP address for printing: the first two parts of IPv4, the first two groups of IPv6.</summary>
+    public static string? MaskIp(string? ipAddress)
+    {
+        if (ipAddress is null)
+        {
+            return null;
+        }
+
+        if (!TryCanonicalIp(ipAddress, out var canonical))
+        {
+            return "***";
+        }
+
+        var separator = canonical.Contains(':') ? ':' : '.';
+        var parts = canonical.Split('%')[0].Split(separator);
+        return parts.Length >= 2 ? $"{parts[0]}{separator}{parts[1]}{separator}***" : "***";
+    }
+
+    private static readonly System.Buffers.SearchValues<char> ScopeCharacters = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+    private static readonly System.Buffers.SearchValues<char> Ipv6Characters = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF:.");
+
+    private static bool IsDottedDecimal(ReadOnlySpan<char> text)
+    {
+        var parts = 0;
+        foreach (var range in text.Split('.'))
+        {
+            var part = text[range];
+            if (part.Length is 0 or > 3 || !char.IsAsciiDigit(part[0]) || part.Length > 1 && part[0] == '0'
+                || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > 255)
+            {
+                return false;
+            }
+
+            parts++;
+        }
+
+        return parts == 4;
+    }
 
     /// <summary>Validates the code and returns a verify result when it cannot be a code, so no HTTP call is made.</summary>
     public static OtpVerifyResult? CheckCode(OtpVerifyRequest request, out string code)

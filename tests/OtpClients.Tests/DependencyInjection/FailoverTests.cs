@@ -157,7 +157,7 @@ public sealed class FailoverTests
     [TestCase(500, "")]
     [TestCase(400, "{\"errorMsg\": \"ANTISPAM\", \"errorCode\": 400}")]
     [TestCase(400, "{\"errorMsg\": \"BAD_TO\", \"errorCode\": 400}")]
-    [TestCase(401, "")]
+    [TestCase(429, "{\"errorMsg\": \"ANTISPAM\", \"errorCode\": 429}")]
     public async Task SendAsync_PrimaryFailsInAWayThatMustNotFailOver_ReturnsPrimaryError(int status, string body)
     {
         amm.Answer(Endpoints.AmmSend, Reply.Text(status, body, "application/json"));
@@ -231,7 +231,8 @@ public sealed class FailoverTests
         var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(new OtpChallenge("99digital", "1", "+972501234567"), "1234"));
         Assert.Multiple(() =>
         {
-            Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
+            Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.NotFound));
+            Assert.That(result.IsVerified, Is.False);
             Assert.That(amm.RequestCount() + ip1.RequestCount(), Is.Zero);
         });
     }
@@ -246,7 +247,8 @@ public sealed class FailoverTests
     [TestCase(OtpErrorCode.ProviderError, true, true, 500, false)]
     [TestCase(OtpErrorCode.ProviderError, true, false, 200, true)]
     [TestCase(OtpErrorCode.InvalidPhoneNumber, false, false, 400, false)]
-    [TestCase(OtpErrorCode.Unauthorized, false, false, 401, false)]
+    [TestCase(OtpErrorCode.Unauthorized, false, false, 401, true)]
+    [TestCase(OtpErrorCode.InsufficientCredit, false, false, 402, true)]
     [TestCase(OtpErrorCode.UnexpectedResponse, false, true, 200, false)]
     public void ShouldFailOver_Table(OtpErrorCode code, bool transient, bool accepted, int? status, bool expected) =>
         Assert.That(FailoverOtpClient.ShouldFailOver(new OtpError(code, "x") { IsTransient = transient, MayHaveBeenAccepted = accepted, HttpStatusCode = status }), Is.EqualTo(expected));

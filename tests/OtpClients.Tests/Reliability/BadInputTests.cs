@@ -118,9 +118,12 @@ public sealed class BadInputTests
         yield return ("10 KB code", new OtpVerifyRequest(good, TenKilobytes), true);
         yield return ("control characters in code", new OtpVerifyRequest(good, "12\u000034"), true);
         yield return ("bidi marks in code", new OtpVerifyRequest(good, "\u202E1234"), true);
-        if (provider is "AMM" or "failover")
+        yield return ("zero-width space in challenge id", new OtpVerifyRequest(good with { Id = "abc\u200B123" }, "1234"), false);
+        yield return ("right-to-left override in challenge id", new OtpVerifyRequest(good with { Id = "abc\u202E321" }, "1234"), false);
+        yield return ("provider name in another case", new OtpVerifyRequest(good with { ProviderName = own.ToLowerInvariant() == own ? own.ToUpperInvariant() : own.ToLowerInvariant() }, "1234"), false);
+        foreach (var ip in new[] { "1.2.3.4; DROP", "fe80::1%<script>", "%' OR '1'='1", "fe80::1%' OR '1'='1", "017.0.0.1", "127.1", "2130706433", "0x7f.0.0.1", " 1.2.3.4", "[::1]" })
         {
-            yield return ("bad client IP", new OtpVerifyRequest(good, "1234") { ClientIpAddress = "1.2.3.4; DROP" }, false);
+            yield return ($"bad client IP {ip}", new OtpVerifyRequest(good, "1234") { ClientIpAddress = ip }, false);
         }
     }
 
@@ -137,6 +140,11 @@ public sealed class BadInputTests
                 if (invalidCode)
                 {
                     Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.InvalidCode), name);
+                }
+                else if (provider == "failover" && result.Status == OtpVerificationStatus.NotFound)
+                {
+                    // The failover client routes verify by the exact provider name: a name it does not hold is NotFound.
+                    Assert.That(name, Does.Contain("provider"), name);
                 }
                 else
                 {

@@ -36,6 +36,7 @@ public sealed class AmmOtpClient : IOtpClient
     private readonly IAmmApi api;
     private readonly ProviderChannel channel;
     private readonly string credentials;
+    private readonly string?[] credentialSecrets;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly string defaultText;
@@ -64,6 +65,7 @@ public sealed class AmmOtpClient : IOtpClient
         channel = new ProviderChannel(httpClient, options, this.timeProvider, this.logger);
         api = Refit.RestService.ForGenerated<IAmmApi>(channel.Http, ProviderChannel.RefitSettings);
         credentials = ProviderTransport.BasicParameter(options.AuthKey!, options.AuthSecret!);
+        credentialSecrets = [options.AuthKey, options.AuthSecret, credentials];
         defaultText = MessageTemplate.Parse(options.MessageTemplate).ToAmmText();
         defaultSender = options.Sender;
         appId = options.AppId;
@@ -119,7 +121,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmOperations.Send, "the answer has no verify_id")));
         }
 
-        return scope.Done(OtpSendResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmOperations.Send, response.RetryAfter)));
+        return scope.Done(OtpSendResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmOperations.Send, response.RetryAfter, [phone.Digits, phone.National, .. credentialSecrets])));
     }
 
     private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, OtpCall call, CancellationToken cancellationToken)
@@ -130,38 +132,57 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(rejected);
         }
 
-        if ((RequestChecks.CheckChallenge(request.Challenge, ProviderName, out _) ?? RequestChecks.CheckIpAddress(request.ClientIpAddress)) is { } invalid)
+        string? clientIp = null;
+        if ((RequestChecks.CheckChallenge(request.Challenge, ProviderName, out var phone) ?? RequestChecks.CheckIpAddress(request.ClientIpAddress, out clientIp)) is { } invalid)
         {
             return scope.Done(OtpVerifyResult.Failure(invalid));
         }
 
-        var response = await ProviderTransport.ReceiveAsync(api.CheckAsync(request.Challenge.Id, code, request.ClientIpAddress, credentials, AmmOperations.Check, cancellationToken), AmmOperations.Check, AmmJsonContext.Default.AmmCheckResponse, AmmJsonContext.Default.AmmErrorResponse, channel, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.CheckAsync(request.Challenge.Id, code, clientIp, credentials, AmmOperations.Check, cancellationToken), AmmOperations.Check, AmmJsonContext.Default.AmmCheckResponse, AmmJsonContext.Default.AmmErrorResponse, channel, cancellationToken, strict: true).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpVerifyResult.Failure(transport));
         }
 
-        var status = response.IsSuccessStatusCode ? response.Content?.VerifyStatus ?? response.Content?.ErrorMsg : response.ErrorContent?.ErrorMsg;
+        string?[] secrets = [code, phone!.Digits, phone.National, .. credentialSecrets];
+        var content = response.IsSuccessStatusCode ? response.Content : null;
+        var status = response.IsSuccessStatusCode ? content?.VerifyStatus ?? content?.ErrorMsg : response.ErrorContent?.ErrorMsg;
         if (status is null)
         {
             return scope.Done(OtpVerifyResult.Failure(response.IsSuccessStatusCode
                 ? HttpStatusErrors.Unreadable(response.StatusCode, AmmOperations.Check, "the answer has no verify_status")
-                : AmmErrors.FromAnswer(response.StatusCode, null, AmmOperations.Check, response.RetryAfter)));
+                : AmmErrors.FromAnswer(response.StatusCode, null, AmmOperations.Check, response.RetryAfter, secrets)));
         }
 
-        // Only the documented success form, exactly (HTTP 200 with verify_status VERIFIED), is taken as verified: fail closed.
-        if (AmmErrors.ByVerifyStatus.TryGetValue(status, out var mapped) && (mapped != OtpVerificationStatus.Verified || response.StatusCode == 200 && response.Content?.VerifyStatus == status))
+        var raw = Diagnostics.Redactor.Clean(status, secrets);
+
+        // Only the documented success form, exactly (HTTP 200 with verify_status VERIFIED), verifies, and only when
+        // nothing in the answer contradicts it: an errorMsg beside it, or another verify_id. Fail closed.
+        if (response.StatusCode == 200 && string.Equals(content?.VerifyStatus, AmmErrors.VerifiedStatus, StringComparison.Ordinal))
+        {
+            if (!string.IsNullOrWhiteSpace(content!.ErrorMsg))
+            {
+                return scope.Done(OtpVerifyResult.Failure(Contradiction(response.StatusCode, "VERIFIED came with an errorMsg", Diagnostics.Redactor.Clean(content.ErrorMsg, secrets)), raw));
+            }
+
+            if (content.VerifyId is { } answeredId && !string.Equals(answeredId, request.Challenge.Id, StringComparison.Ordinal))
+            {
+                return scope.Done(OtpVerifyResult.Failure(Contradiction(response.StatusCode, "VERIFIED came for another verify_id", null), raw));
+            }
+
+            return scope.Done(OtpVerifyResult.Verified(status));
+        }
+
+        if (AmmErrors.TryGetVerifyStatus(status, out var mapped) && mapped != OtpVerificationStatus.Verified)
         {
             return scope.Done(mapped switch
             {
-                OtpVerificationStatus.Verified => OtpVerifyResult.Verified(status),
-                OtpVerificationStatus.InvalidCode => await ClassifyFailedAsync(request.Challenge.Id, status, cancellationToken).ConfigureAwait(false),
-                _ => OtpVerifyResult.Rejected(mapped, status),
+                OtpVerificationStatus.InvalidCode => await ClassifyFailedAsync(request.Challenge.Id, raw ?? AmmErrors.FailedStatus, cancellationToken).ConfigureAwait(false),
+                _ => OtpVerifyResult.Rejected(mapped, raw),
             });
         }
 
-        var raw = Diagnostics.Redactor.Clean(status, [code]);
-        if (response.IsSuccessStatusCode && response.Content?.VerifyStatus is not null)
+        if (response.IsSuccessStatusCode && content?.VerifyStatus is not null)
         {
             return scope.Done(OtpVerifyResult.Failure(
                 new OtpError(OtpErrorCode.UnexpectedResponse, $"{AmmOperations.Check}: AMM answered an undocumented verify_status; it is not taken as verified (HTTP {response.StatusCode}).")
@@ -173,8 +194,17 @@ public sealed class AmmOtpClient : IOtpClient
                 raw));
         }
 
-        return scope.Done(OtpVerifyResult.Failure(AmmErrors.FromAnswer(response.StatusCode, status, AmmOperations.Check, response.RetryAfter), raw));
+        return scope.Done(OtpVerifyResult.Failure(AmmErrors.FromAnswer(response.StatusCode, status, AmmOperations.Check, response.RetryAfter, secrets), raw));
     }
+
+    /// <summary>A success that contradicts itself or the challenge: not verified, and the code may have been consumed.</summary>
+    private static OtpError Contradiction(int status, string what, string? providerCode) =>
+        new(OtpErrorCode.UnexpectedResponse, $"{AmmOperations.Check}: {what}; it is not taken as verified (HTTP {status}).")
+        {
+            ProviderCode = providerCode,
+            HttpStatusCode = status,
+            MayHaveBeenAccepted = true,
+        };
 
     /// <summary>Cancels a code that was not used yet (<c>verify/command</c> with <c>command=DELETE</c>); its code can no longer be verified.</summary>
     /// <param name="challenge">The challenge returned by <see cref="SendAsync"/>.</param>
@@ -227,7 +257,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpCancelResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmOperations.Command, "the answer could not be read")));
         }
 
-        return scope.Done(OtpCancelResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmOperations.Command, response.RetryAfter)));
+        return scope.Done(OtpCancelResult.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmOperations.Command, response.RetryAfter, credentialSecrets)));
     }
 
     /// <summary>Reads the history of a code (<c>verify/search</c>): its status, dates and checks. A pure read, retried when it fails.</summary>
@@ -296,7 +326,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpResult<AmmVerification>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, AmmOperations.Search, "the answer could not be read")));
         }
 
-        return scope.Done(OtpResult<AmmVerification>.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmOperations.Search, response.RetryAfter)));
+        return scope.Done(OtpResult<AmmVerification>.Failure(AmmErrors.FromAnswer(response.StatusCode, errorMsg, AmmOperations.Search, response.RetryAfter, credentialSecrets)));
     }
 
     /// <summary>

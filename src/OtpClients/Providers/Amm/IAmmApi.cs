@@ -51,7 +51,7 @@ internal interface IAmmApi
 /// <summary>AMM's operations, for the resilience rules and for error messages.</summary>
 internal static class AmmOperations
 {
-    public static readonly OtpOperation Send = new(OtpProviderNames.Amm, "send", isReadOnly: false);
+    public static readonly OtpOperation Send = new(OtpProviderNames.Amm, "send", isReadOnly: false) { RecipientLimitMarkers = [AmmErrors.AntispamCode] };
     public static readonly OtpOperation Check = new(OtpProviderNames.Amm, "check", isReadOnly: false);
     public static readonly OtpOperation Command = new(OtpProviderNames.Amm, "cancel", isReadOnly: false);
     public static readonly OtpOperation Search = new(OtpProviderNames.Amm, "search", isReadOnly: true);

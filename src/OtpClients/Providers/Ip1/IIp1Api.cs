@@ -63,7 +63,7 @@ internal interface IIp1Api
 /// <summary>iP1's operations, for the resilience rules and for error messages.</summary>
 internal static class Ip1Operations
 {
-    public static readonly OtpOperation Create = new(OtpProviderNames.Ip1, "send", isReadOnly: false);
+    public static readonly OtpOperation Create = new(OtpProviderNames.Ip1, "send", isReadOnly: false) { RecipientLimitMarkers = ["ConcurrentLimit", "concurrent"] };
     public static readonly OtpOperation Validate = new(OtpProviderNames.Ip1, "validate", isReadOnly: false);
     public static readonly OtpOperation Get = new(OtpProviderNames.Ip1, "get authentication", isReadOnly: true);
     public static readonly OtpOperation List = new(OtpProviderNames.Ip1, "list authentications", isReadOnly: true);

@@ -32,7 +32,7 @@ internal static class Ip1Errors
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// A word in iP1's <c>Message</c> → error code, for 400 and 403 answers. iP1 does not document how it refuses a send
+    /// A word in iP1's <c>Message</c> → error code, for 400, 403 and 429 answers. iP1 does not document how it refuses a send
     /// over <c>ConcurrentLimit</c> (active authentications per phone); a message naming the limit maps to
     /// <see cref="OtpErrorCode.RateLimited"/>, transient: the limit frees up as authentications expire or are used.
     /// </summary>
@@ -53,12 +53,14 @@ internal static class Ip1Errors
         {
             error = new OtpError(fieldCode, $"{operation}: iP1 refused the field {field} (HTTP 400).") { HttpStatusCode = status };
         }
-        else if (status is 400 or 403 && message is not null && KeywordCode(message) is { } keywordCode)
+        else if (status is 400 or 403 or 429 && message is not null && KeywordCode(message) is { } keywordCode)
         {
+            // A per-recipient limit, whatever the status: never retried, never failed over (another provider would text the same person).
             error = new OtpError(keywordCode, $"{operation}: iP1 refused the request: too many active authentications for this phone number (ConcurrentLimit) (HTTP {status}).")
             {
                 HttpStatusCode = status,
                 IsTransient = true,
+                IsRecipientLimit = true,
             };
         }
         else if (ByHttpStatus.TryGetValue(status, out var row))

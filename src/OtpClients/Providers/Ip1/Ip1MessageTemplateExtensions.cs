@@ -8,6 +8,15 @@ public static class Ip1MessageTemplateExtensions
     /// <summary>iP1's placeholder for the code in <c>MessageFormat</c>.</summary>
     internal const string NativePlaceholder = "{0}";
 
+    /// <summary>
+    /// Checks iP1's documented rule for <c>MessageFormat</c>, <c>^(?=.*\{0\}).*$</c>: one line (<c>.</c> does not match
+    /// a line break). Returns the reason a template breaks it, or <see langword="null"/>.
+    /// </summary>
+    internal static string? CheckOneLine(string template) =>
+        template.AsSpan().IndexOfAny('\r', '\n', '\u0085') >= 0 || template.AsSpan().IndexOfAny('\u2028', '\u2029') >= 0
+            ? "iP1 takes a one-line message (its MessageFormat must match ^(?=.*\\{0\\}).*$); remove the line break."
+            : null;
+
     /// <summary>Renders the template for iP1's <c>MessageFormat</c>: <c>{code}</c> becomes <c>{0}</c>, every other brace is doubled.</summary>
     /// <param name="template">The template.</param>
     /// <returns>The iP1 message format.</returns>

@@ -65,6 +65,10 @@ public sealed class Ip1Options : OtpProviderOptions
         {
             errors.Add($"Ip1.MessageTemplate: {templateError}");
         }
+        else if (MessageTemplate is not null && Ip1MessageTemplateExtensions.CheckOneLine(MessageTemplate) is { } lineError)
+        {
+            errors.Add($"Ip1.MessageTemplate: {lineError}");
+        }
 
         if (Sender is not null && Senders.Check(Sender, OtpProviderNames.Ip1, out _, out _) is { } senderError)
         {

@@ -50,6 +50,7 @@ public sealed class Ip1OtpClient : IOtpClient
     private readonly IIp1Api api;
     private readonly ProviderChannel channel;
     private readonly string credentials;
+    private readonly string?[] credentialSecrets;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly string? defaultTemplate;
@@ -75,6 +76,7 @@ public sealed class Ip1OtpClient : IOtpClient
         channel = new ProviderChannel(httpClient, options, this.timeProvider, this.logger);
         api = Refit.RestService.ForGenerated<IIp1Api>(channel.Http, RefitSettings);
         credentials = ProviderTransport.BasicParameter(options.AccountId!, options.ApiKey!);
+        credentialSecrets = [options.AccountId, options.ApiKey, credentials];
         defaultTemplate = options.MessageTemplate is null ? null : MessageTemplate.Parse(options.MessageTemplate).ToIp1Format();
         defaultSender = options.Sender;
         defaultCodeLength = options.CodeLength;
@@ -123,7 +125,7 @@ public sealed class Ip1OtpClient : IOtpClient
                 : OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.Create, "the answer has no authentication ID")));
         }
 
-        return scope.Done(OtpSendResult.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.Create, response.RetryAfter, [phone.Digits])));
+        return scope.Done(OtpSendResult.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.Create, response.RetryAfter, [phone.Digits, phone.National, .. credentialSecrets])));
     }
 
     private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, OtpCall call, CancellationToken cancellationToken)
@@ -139,12 +141,12 @@ public sealed class Ip1OtpClient : IOtpClient
             return scope.Done(OtpVerifyResult.Failure(invalidChallenge));
         }
 
-        if (CheckId(request.Challenge.Id, out var id) is { } invalidId)
+        if ((CheckId(request.Challenge.Id, out var id) ?? RequestChecks.CheckIpAddress(request.ClientIpAddress, out _)) is { } invalidId)
         {
             return scope.Done(OtpVerifyResult.Failure(invalidId));
         }
 
-        var response = await ProviderTransport.ReceiveAsync(api.ValidateAsync(new Ip1ValidateDto { Phone = phone!.Digits, Code = code }, credentials, Ip1Operations.Validate, cancellationToken), Ip1Operations.Validate, Ip1JsonContext.Default.Ip1ValidationDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.ValidateAsync(new Ip1ValidateDto { Phone = phone!.Digits, Code = code }, credentials, Ip1Operations.Validate, cancellationToken), Ip1Operations.Validate, Ip1JsonContext.Default.Ip1ValidationDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken, strict: true).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpVerifyResult.Failure(transport));
@@ -152,19 +154,24 @@ public sealed class Ip1OtpClient : IOtpClient
 
         if (response.IsSuccessStatusCode)
         {
-            switch (response.Content?.Valid)
+            var content = response.Content;
+            switch (content?.Valid)
             {
-                case true when response.Content.Authentication?.Id is { } validated && validated != id:
+                case true when response.StatusCode != 200:
+                    // Only the documented success form (HTTP 200 with Valid: true) verifies: fail closed.
+                    return scope.Done(Unverifiable(response.StatusCode, "Valid: true came with an undocumented status"));
+                case true when content.Authentication?.Id is null:
+                    // Nothing ties this "valid" to the challenge: fail closed (the code may have been consumed).
+                    return scope.Done(Unverifiable(response.StatusCode, "Valid: true came without the validated authentication's ID"));
+                case true when content.Authentication.Id != id:
                     // iP1 validates by phone and code: the code belongs to another authentication to the same phone.
                     return scope.Done(OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, ValidStatus + " (another authentication)"));
-                case true when response.Content.Authentication?.Id is null:
-                    // Nothing ties this "valid" to the challenge: fail closed (the code may have been consumed).
-                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.Validate, "Valid: true came without the validated authentication's ID"), ValidStatus));
-                case true when response.StatusCode == 200:
-                    return scope.Done(OtpVerifyResult.Verified(ValidStatus));
+                case true when !string.IsNullOrWhiteSpace(content.Message):
+                    return scope.Done(Unverifiable(response.StatusCode, "Valid: true came with an error Message"));
+                case true when !IsSamePhone(content.Phone, phone) || !IsSamePhone(content.Authentication.Phone, phone):
+                    return scope.Done(Unverifiable(response.StatusCode, "Valid: true came for another phone number"));
                 case true:
-                    // Only the documented success form (HTTP 200 with Valid: true) verifies: fail closed.
-                    return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.Validate, "Valid: true came with an undocumented status"), ValidStatus));
+                    return scope.Done(OtpVerifyResult.Verified(ValidStatus));
                 case false:
                     return scope.Done(await ClassifyRejectionAsync(id, InvalidStatus, cancellationToken).ConfigureAwait(false));
                 default:
@@ -172,7 +179,7 @@ public sealed class Ip1OtpClient : IOtpClient
             }
         }
 
-        var error = Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.Validate, response.RetryAfter, [code, phone.Digits]);
+        var error = Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.Validate, response.RetryAfter, [code, phone.Digits, phone.National, .. credentialSecrets]);
         if (response.StatusCode == 404 || response.StatusCode == 400 && error.Code == OtpErrorCode.InvalidRequest)
         {
             return scope.Done(await ClassifyRejectionAsync(id, $"HTTP {response.StatusCode}", cancellationToken).ConfigureAwait(false));
@@ -180,6 +187,14 @@ public sealed class Ip1OtpClient : IOtpClient
 
         return scope.Done(OtpVerifyResult.Failure(error));
     }
+
+    /// <summary>A "valid" that cannot be trusted: not verified, and iP1 may have consumed the code.</summary>
+    private static OtpVerifyResult Unverifiable(int status, string what) =>
+        OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(status, Ip1Operations.Validate, what + "; it is not taken as verified"), ValidStatus);
+
+    /// <summary>An absent phone says nothing; a present one must be the challenge's (MSISDN digits, or E.164).</summary>
+    private static bool IsSamePhone(string? answered, PhoneNumber phone) =>
+        answered is null || string.Equals(answered, phone.Digits, StringComparison.Ordinal) || string.Equals(answered, phone.E164, StringComparison.Ordinal);
 
     /// <summary>Reads one authentication (<c>GET /api/authentications/{id}</c>). A pure read, retried when it fails.</summary>
     /// <param name="challenge">The challenge returned by <see cref="SendAsync"/>.</param>
@@ -223,7 +238,7 @@ public sealed class Ip1OtpClient : IOtpClient
                 : OtpResult<Ip1Authentication>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.Get, "the answer is not an authentication")));
         }
 
-        return scope.Done(OtpResult<Ip1Authentication>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.Get, response.RetryAfter, [])));
+        return scope.Done(OtpResult<Ip1Authentication>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.Get, response.RetryAfter, credentialSecrets)));
     }
 
     /// <summary>Lists the account's authentications (<c>GET /api/authentications</c>). A pure read, retried when it fails.</summary>
@@ -248,7 +263,7 @@ public sealed class Ip1OtpClient : IOtpClient
                 : OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.List, "the answer is not a list of authentications")));
         }
 
-        return scope.Done(OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.List, response.RetryAfter, [])));
+        return scope.Done(OtpResult<IReadOnlyList<Ip1Authentication>>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.List, response.RetryAfter, credentialSecrets)));
     }
 
     /// <summary>Reads the account's defaults for new authentications (<c>GET /api/authentications/settings</c>).</summary>
@@ -273,7 +288,7 @@ public sealed class Ip1OtpClient : IOtpClient
                 : OtpResult<Ip1Settings>.Failure(HttpStatusErrors.Unreadable(response.StatusCode, Ip1Operations.GetSettings, "the answer is not a settings object")));
         }
 
-        return scope.Done(OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.GetSettings, response.RetryAfter, [])));
+        return scope.Done(OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.GetSettings, response.RetryAfter, credentialSecrets)));
     }
 
     /// <summary>
@@ -309,7 +324,7 @@ public sealed class Ip1OtpClient : IOtpClient
             return scope.Done(OtpResult<Ip1Settings>.Success(ToSettings(response.Content ?? dto)));
         }
 
-        return scope.Done(OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.UpdateSettings, response.RetryAfter, [])));
+        return scope.Done(OtpResult<Ip1Settings>.Failure(Ip1Errors.FromAnswer(response.StatusCode, response.ErrorContent, Ip1Operations.UpdateSettings, response.RetryAfter, credentialSecrets)));
     }
 
     private async Task<OtpVerifyResult> ClassifyRejectionAsync(long id, string providerStatus, CancellationToken cancellationToken)
@@ -343,7 +358,12 @@ public sealed class Ip1OtpClient : IOtpClient
                 return templateError;
             }
 
-            format = template!.ToIp1Format();
+            if (Ip1MessageTemplateExtensions.CheckOneLine(template!.Template) is { } lineError)
+            {
+                return new OtpError(OtpErrorCode.InvalidMessage, $"{nameof(OtpSendRequest.MessageTemplate)}: {lineError}");
+            }
+
+            format = template.ToIp1Format();
         }
 
         string? from = null;
@@ -390,6 +410,11 @@ public sealed class Ip1OtpClient : IOtpClient
             if (!MessageTemplate.TryParse(settings.MessageTemplate, out var template, out var templateError))
             {
                 return new OtpError(OtpErrorCode.InvalidMessage, $"{nameof(Ip1Settings)}.{nameof(Ip1Settings.MessageTemplate)}: {templateError}");
+            }
+
+            if (Ip1MessageTemplateExtensions.CheckOneLine(template.Template) is { } lineError)
+            {
+                return new OtpError(OtpErrorCode.InvalidMessage, $"{nameof(Ip1Settings)}.{nameof(Ip1Settings.MessageTemplate)}: {lineError}");
             }
 
             format = template.ToIp1Format();

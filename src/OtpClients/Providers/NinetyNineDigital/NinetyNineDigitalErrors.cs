@@ -32,10 +32,14 @@ internal static class NinetyNineDigitalErrors
             ["10"] = (OtpErrorCode.InvalidMessage, false, "the message lacks ##code##"),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Maps a refused send (<c>status: "FAIL"</c>, or a non-2xx) to an error.</summary>
-    public static OtpError FromReason(int status, string? reason, OtpOperation operation, TimeSpan? retryAfter)
+    /// <summary>
+    /// Maps a refused send (<c>status: "FAIL"</c>, or a non-2xx) to an error. Reason 5 ("unknown error") and any
+    /// reason not in <see cref="ByReason"/> do not say the SMS was not sent: <see cref="OtpError.MayHaveBeenAccepted"/>
+    /// is set (for a send), so nothing texts the user a second time.
+    /// </summary>
+    public static OtpError FromReason(int status, string? reason, OtpOperation operation, TimeSpan? retryAfter, ReadOnlySpan<string?> secrets)
     {
-        var raw = Diagnostics.Redactor.Clean(reason, []) is { Length: <= 32 } clean ? clean : null;
+        var raw = Diagnostics.Redactor.Clean(reason?.Trim(), secrets) is { Length: <= 32 } clean ? clean : null;
         if (raw is not null && ByReason.TryGetValue(raw, out var row))
         {
             return new OtpError(row.Code, $"{operation}: reason {raw}: {row.Text} (HTTP {status}).")
@@ -43,16 +47,18 @@ internal static class NinetyNineDigitalErrors
                 ProviderCode = raw,
                 HttpStatusCode = status,
                 IsTransient = row.Transient,
+                MayHaveBeenAccepted = row.Code == OtpErrorCode.ProviderError && operation.MayBeAcceptedOnFailure,
                 RetryAfter = retryAfter,
             };
         }
 
         if (status is >= 200 and <= 299)
         {
-            return new OtpError(OtpErrorCode.ProviderError, $"{operation}: 99digital refused the request with reason {raw ?? "(none)"} (HTTP {status}).")
+            return new OtpError(OtpErrorCode.ProviderError, $"{operation}: 99digital refused the request with a reason it does not document ({raw ?? "none"}); it may have sent it (HTTP {status}).")
             {
                 ProviderCode = raw,
                 HttpStatusCode = status,
+                MayHaveBeenAccepted = operation.MayBeAcceptedOnFailure,
             };
         }
 

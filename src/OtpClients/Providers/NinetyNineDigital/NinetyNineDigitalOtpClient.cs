@@ -11,8 +11,9 @@ namespace OtpClients.NinetyNineDigital;
 /// </summary>
 /// <remarks>
 /// <para>
-/// 99digital serves Israeli numbers only, sent in local form (<c>+972501234567</c> → <c>0501234567</c>); any other
-/// country fails with <see cref="OtpErrorCode.InvalidPhoneNumber"/> before any HTTP call. A code lives exactly 10
+/// 99digital serves Israeli numbers only, sent in local form (<c>+972501234567</c> → <c>0501234567</c>); a valid
+/// number of any other country fails with <see cref="OtpErrorCode.NotSupported"/> naming its country, before any HTTP
+/// call (failover moves on to a provider that serves it). A code lives exactly 10
 /// minutes and its length is 99digital's: a request that sets <see cref="OtpSendRequest.CodeLength"/>, or a
 /// <see cref="OtpSendRequest.TimeToLive"/> other than 10 minutes, fails with <see cref="OtpErrorCode.NotSupported"/>
 /// (another provider may serve it). The template's <c>{code}</c> becomes <c>##code##</c>. The challenge id is
@@ -26,8 +27,15 @@ namespace OtpClients.NinetyNineDigital;
 /// known <c>reason</c>, such as 6 for a wrong apiKey) is a failure with that reason's error, not a wrong code.
 /// </para>
 /// <para>
-/// A <c>status</c> 1 verifies only in an HTTP 200 that does not contradict itself or the challenge: when it carries
-/// a <c>reason</c>, or a <c>phone</c> that is not the challenge's number (in the national <c>0501234567</c> or the
+/// Send: <c>status</c> OK with a well-formed <c>unique</c> is a sent SMS, whatever <c>timestamp</c>, <c>from</c> and
+/// <c>reason</c> hold (read leniently: an odd value reads as absent and is logged at Debug). <c>status</c> FAIL with
+/// reason 5 ("unknown error") or a reason 99digital does not document is <see cref="OtpErrorCode.ProviderError"/>
+/// with <see cref="OtpError.MayHaveBeenAccepted"/>: nothing says the SMS did not go, so it is not failed over.
+/// </para>
+/// <para>
+/// A <c>status</c> 1 verifies only in an HTTP 200 declared as JSON, with no property repeated and names written exactly
+/// (trailing commas are accepted: 99digital's own example has one), that does not contradict itself or the challenge:
+/// when it carries a <c>reason</c> (of any value but null or <c>""</c>), or a <c>phone</c> that is not the challenge's number (in the national <c>0501234567</c> or the
 /// international <c>972501234567</c> / <c>+972501234567</c> form), it is <see cref="OtpVerificationStatus.Failed"/>
 /// with <see cref="OtpErrorCode.UnexpectedResponse"/>. An answer without <c>phone</c> is read as about the number
 /// asked for.
@@ -121,7 +129,7 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
             return scope.Done(OtpSendResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Send, "the answer has no status OK or FAIL")));
         }
 
-        return scope.Done(OtpSendResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, body?.Reason, NinetyNineDigitalOperations.Send, response.RetryAfter)));
+        return scope.Done(OtpSendResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, body?.Reason, NinetyNineDigitalOperations.Send, response.RetryAfter, [local, phone.Digits, apiKey])));
     }
 
     private async Task<OtpVerifyResult> VerifyCoreAsync(OtpVerifyRequest request, OtpCall call, CancellationToken cancellationToken)
@@ -142,7 +150,12 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
             return scope.Done(OtpVerifyResult.Failure(RequestChecks.InvalidRequest("Challenge.PhoneNumber is not Israeli (+972); 99digital cannot have sent it a code.")));
         }
 
-        var response = await ProviderTransport.ReceiveAsync(api.PostFormAsync(checkPath, NinetyNineDigitalForm.Check(apiKey, local, code), NinetyNineDigitalOperations.Check, cancellationToken), NinetyNineDigitalOperations.Check, NinetyNineDigitalJsonContext.Default.NinetyNineDigitalCheckResponse, NinetyNineDigitalJsonContext.Default.NinetyNineDigitalCheckResponse, channel, cancellationToken).ConfigureAwait(false);
+        if (RequestChecks.CheckIpAddress(request.ClientIpAddress, out _) is { } invalidIp)
+        {
+            return scope.Done(OtpVerifyResult.Failure(invalidIp));
+        }
+
+        var response = await ProviderTransport.ReceiveAsync(api.PostFormAsync(checkPath, NinetyNineDigitalForm.Check(apiKey, local, code), NinetyNineDigitalOperations.Check, cancellationToken), NinetyNineDigitalOperations.Check, NinetyNineDigitalJsonContext.Default.NinetyNineDigitalCheckResponse, NinetyNineDigitalJsonContext.Default.NinetyNineDigitalCheckResponse, channel, cancellationToken, strict: true).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpVerifyResult.Failure(transport));
@@ -158,27 +171,29 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
             return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "the answer has no status")));
         }
 
+        string?[] secrets = [code, local, phone.Digits, apiKey];
+
         // A refusal in the shape of send's answers (status FAIL with a known reason, e.g. 6 wrong apiKey) is not a wrong code.
-        if (string.Equals(status, "FAIL", StringComparison.OrdinalIgnoreCase) && response.Content.Reason is { } reason && NinetyNineDigitalErrors.ByReason.ContainsKey(reason))
+        if (string.Equals(status, "FAIL", StringComparison.OrdinalIgnoreCase) && response.Content.ReasonText is { } reason && NinetyNineDigitalErrors.ByReason.ContainsKey(reason))
         {
-            return scope.Done(OtpVerifyResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, reason, NinetyNineDigitalOperations.Check, response.RetryAfter), status));
+            return scope.Done(OtpVerifyResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, reason, NinetyNineDigitalOperations.Check, response.RetryAfter, secrets), status));
         }
 
-        var raw = Diagnostics.Redactor.Clean(status, [code, local, phone.Digits]) ?? "(blank)";
+        var raw = Diagnostics.Redactor.Clean(status, secrets) ?? "(blank)";
         if (response.StatusCode != 200 || !string.Equals(status, NinetyNineDigitalErrors.VerifiedStatus, StringComparison.Ordinal))
         {
             return scope.Done(OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, raw));
         }
 
         // A success must not contradict itself or the challenge: an error reason beside it, or another number.
-        if (!string.IsNullOrEmpty(response.Content.Reason))
+        if (response.Content.HasReason)
         {
-            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "status 1 came with an error reason"), status));
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "status 1 came with an error reason; it is not taken as verified"), status));
         }
 
         if (response.Content.Phone is { } answered && answered != local && answered != phone.Digits && answered != phone.E164)
         {
-            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "status 1 came for another phone number"), status));
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "status 1 came for another phone number; it is not taken as verified"), status));
         }
 
         return scope.Done(OtpVerifyResult.Verified(status));
@@ -241,7 +256,8 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
         phone = parsed!;
         if (!phone.TryGetIsraeliLocal(out var israeli))
         {
-            return new OtpError(OtpErrorCode.InvalidPhoneNumber, $"{nameof(OtpSendRequest.PhoneNumber)}: 99digital serves Israeli numbers (+972) only.");
+            // A valid number that this provider does not serve: another provider may (failover moves on).
+            return RequestChecks.NotSupported($"{nameof(OtpSendRequest.PhoneNumber)}: 99digital serves Israeli numbers (+972) only; this number is from {phone.RegionCode ?? "country code +" + phone.CountryCode}.");
         }
 
         local = israeli;
