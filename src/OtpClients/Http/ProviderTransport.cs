@@ -54,7 +54,7 @@ internal static class ProviderTransport
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
             LogExchange(logger, operation, null, start, timeProvider, null, ex);
-            throw Canceled(ex, operation, (ex as OtpOperationCanceledException)?.MayHaveBeenAccepted ?? false, cancellationToken);
+            throw Canceled(ex, operation, WireCancellation(ex)?.MayHaveBeenAccepted ?? false, cancellationToken);
         }
         catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
         {
@@ -209,6 +209,20 @@ internal static class ProviderTransport
         {
             return false;
         }
+    }
+
+    /// <summary>Finds what the wire handler said about a cancellation: HttpClient wraps it when the token differs.</summary>
+    private static OtpOperationCanceledException? WireCancellation(Exception? exception)
+    {
+        for (var depth = 0; exception is not null && depth < 8; depth++, exception = exception.InnerException)
+        {
+            if (exception is OtpOperationCanceledException wire)
+            {
+                return wire;
+            }
+        }
+
+        return null;
     }
 
     private static OtpOperationCanceledException Canceled(OperationCanceledException ex, OtpOperation operation, bool mayHaveBeenAccepted, CancellationToken cancellationToken)

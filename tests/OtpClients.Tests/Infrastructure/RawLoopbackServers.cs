@@ -26,6 +26,28 @@ public abstract class RawLoopbackServer : IAsyncDisposable
     /// <summary>Gets how many requests were read whole.</summary>
     public int RequestCount => Volatile.Read(ref requests);
 
+    private readonly List<byte> received = [];
+
+    /// <summary>Gets every byte received so far, on every connection, as Latin-1 text (heads and bodies).</summary>
+    public string Received
+    {
+        get
+        {
+            lock (received)
+            {
+                return Encoding.Latin1.GetString([.. received]);
+            }
+        }
+    }
+
+    private void Record(ReadOnlySpan<byte> bytes)
+    {
+        lock (received)
+        {
+            received.AddRange(bytes);
+        }
+    }
+
     protected CancellationTokenSource Stopping { get; } = new();
 
     public async ValueTask DisposeAsync()
@@ -93,6 +115,7 @@ public abstract class RawLoopbackServer : IAsyncDisposable
             }
 
             head.Add(one[0]);
+            Record(one);
         }
 
         var length = 0;
@@ -104,7 +127,19 @@ public abstract class RawLoopbackServer : IAsyncDisposable
             }
         }
 
-        await stream.ReadExactlyAsync(new byte[length], Stopping.Token);
+        var body = new byte[length];
+        for (var read = 0; read < length;)
+        {
+            var count = await stream.ReadAsync(body.AsMemory(read), Stopping.Token);
+            if (count == 0)
+            {
+                return false;
+            }
+
+            Record(body.AsSpan(read, count));
+            read += count;
+        }
+
         return true;
     }
 }
@@ -152,6 +187,35 @@ public sealed class DroppedConnectionServer(int drops = int.MaxValue, string bod
         }
 
         await stream.WriteAsync(Head(bytes.Length), Stopping.Token);
+        await stream.WriteAsync(bytes, Stopping.Token);
+        return true;
+    }
+}
+
+/// <summary>Reads whole requests and never answers; <see cref="RequestRead"/> completes once the first request was read whole.</summary>
+public sealed class SilentServer : RawLoopbackServer
+{
+    private readonly TaskCompletionSource requestRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Gets a task that completes when the first request has been read whole.</summary>
+    public Task RequestRead => requestRead.Task;
+
+    protected override async Task<bool> AnswerAsync(NetworkStream stream, int index)
+    {
+        requestRead.TrySetResult();
+        await Task.Delay(Timeout.Infinite, Stopping.Token);
+        return false;
+    }
+}
+
+/// <summary>Answers every request with one fixed status and JSON body; <see cref="RawLoopbackServer.Received"/> keeps what came.</summary>
+public sealed class FixedAnswerServer(int status, string body) : RawLoopbackServer
+{
+    private readonly byte[] bytes = Encoding.UTF8.GetBytes(body);
+
+    protected override async Task<bool> AnswerAsync(NetworkStream stream, int index)
+    {
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\n\r\n"), Stopping.Token);
         await stream.WriteAsync(bytes, Stopping.Token);
         return true;
     }
