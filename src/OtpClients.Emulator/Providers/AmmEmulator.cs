@@ -61,9 +61,10 @@ internal sealed class AmmEmulator(EmulatorState state)
 
         var to = form["to"].ToString();
         var text = form["text"].ToString();
-        var from = form.TryGetValue("from", out var f) ? f.ToString() : null;
-        var encoding = form.TryGetValue("encoding", out var e) ? e.ToString() : null;
-        var appId = form.TryGetValue("app_id", out var a) ? a.ToString() : null;
+        // Optional fields sent empty are absent, as the SDK treats them.
+        var from = Optional(form, "from");
+        var encoding = Optional(form, "encoding");
+        var appId = Optional(form, "app_id");
         var sandbox = string.Equals(form["sandbox"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
         var codeLengthValid = TryInt(form, "code_len", 4, 4, 6, out var codeLength);
         var maxRetryValid = TryInt(form, "max_retry", 3, 1, 20, out var maxRetry);
@@ -137,7 +138,7 @@ internal sealed class AmmEmulator(EmulatorState state)
         var query = context.Request.Query;
         var id = query["verify_id"].ToString();
         var code = query["verify_code"].ToString();
-        var ip = query.TryGetValue("ip_address", out var i) ? i.ToString() : null;
+        var ip = query.TryGetValue("ip_address", out var i) && !string.IsNullOrWhiteSpace(i.ToString()) ? i.ToString() : null;
         string? status;
         string? smsId = null;
         lock (gate)
@@ -267,15 +268,18 @@ internal sealed class AmmEmulator(EmulatorState state)
     private static bool IsSender(string from) =>
         Http.IsDigits(from, 3, 16) || from.Length is > 0 and <= 11 && from.All(c => char.IsAsciiLetterOrDigit(c) || c == ' ');
 
+    private static string? Optional(IFormCollection form, string name) =>
+        form.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value.ToString()) ? value.ToString() : null;
+
     private static bool TryInt(IFormCollection form, string name, int fallback, int min, int max, out int value)
     {
-        if (!form.TryGetValue(name, out var raw))
+        if (Optional(form, name) is not { } raw)
         {
             value = fallback;
             return true;
         }
 
-        return int.TryParse(raw.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
     }
 
     private sealed record Check(DateTimeOffset Date, string Code, string Status, string? IpAddress);

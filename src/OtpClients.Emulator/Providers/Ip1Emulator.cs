@@ -157,7 +157,7 @@ internal sealed class Ip1Emulator(EmulatorState state)
         JsonNode? authentication = null;
         lock (gate)
         {
-            var match = authentications.Values.LastOrDefault(a => a.Phone == phone && a.Used is null && now < a.Expires && string.Equals(a.Code, code, StringComparison.OrdinalIgnoreCase));
+            var match = authentications.Values.LastOrDefault(a => a.Phone == phone && a.Used is null && now < a.Expires && string.Equals(a.Code, code, StringComparison.Ordinal));
             if (match is not null)
             {
                 match.Used = now;
@@ -241,9 +241,13 @@ internal sealed class Ip1Emulator(EmulatorState state)
         await Http.WriteJsonAsync(context, 200, ToJson(updated)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// iP1's documented rule, <c>^(?=.*\{0\}).*$</c>: <c>{0}</c> on one line (the SDK's rule too: no line break at all),
+    /// and a format that .NET composite formatting accepts.
+    /// </summary>
     private static bool IsFormat(string format)
     {
-        if (!format.Contains("{0}", StringComparison.Ordinal))
+        if (!format.Contains("{0}", StringComparison.Ordinal) || format.AsSpan().IndexOfAny("\r\n\u0085\u2028\u2029") >= 0)
         {
             return false;
         }

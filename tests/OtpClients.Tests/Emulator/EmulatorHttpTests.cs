@@ -8,7 +8,7 @@ using OtpClients.Emulator;
 namespace OtpClients.Tests.Emulator;
 
 /// <summary>The emulator checked against the providers' documentation over raw HTTP (no SDK), using the documented example requests.</summary>
-public sealed class EmulatorHttpTests
+public sealed partial class EmulatorHttpTests
 {
     private OtpEmulator emulator = null!;
     private HttpClient http = null!;
