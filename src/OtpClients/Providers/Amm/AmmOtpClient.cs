@@ -25,6 +25,21 @@ namespace OtpClients.Amm;
 /// FAILED, its attempts are spent and the answer is <see cref="OtpVerificationStatus.TooManyAttempts"/>.
 /// </para>
 /// <para>
+/// <c>VERIFIED</c> verifies only written exactly, in an HTTP 200 declared as JSON, with the names written exactly, no
+/// property repeated at any depth, no comment and no trailing comma, and nothing that contradicts it: an
+/// <c>errorMsg</c> beside it, or a <c>verify_id</c> other than the challenge's, makes it
+/// <see cref="OtpVerificationStatus.Failed"/> with <see cref="OtpErrorCode.UnexpectedResponse"/>. The refusals
+/// (<c>errorMsg</c> and the other <c>verify_status</c> values) are looked up ignoring case and surrounding white space.
+/// <c>ANTISPAM</c>, whatever its HTTP status, is <see cref="OtpErrorCode.RateLimited"/> with
+/// <see cref="OtpError.IsRecipientLimit"/>: never retried, never failed over. <c>search</c> reads its dates, numbers and
+/// texts leniently (an odd value reads as absent and is logged at Debug).
+/// </para>
+/// <para>
+/// AMM documents <c>check</c> as a GET with the code in the query string; no other form is documented, so the code
+/// travels in the URI. The SDK never logs URIs, but .NET's private HTTP event source does (see the README, "Safe by
+/// design").
+/// </para>
+/// <para>
 /// Create it with <c>services.AddOtpClient(otp =&gt; otp.UseAmm(…))</c>, which adds resilience and telemetry, or
 /// directly over an <see cref="HttpClient"/> you own.
 /// </para>

@@ -30,6 +30,22 @@ namespace OtpClients.Ip1;
 /// <see cref="OtpVerificationStatus.AlreadyUsed"/> (<c>IsUsed</c>) from <see cref="OtpVerificationStatus.InvalidCode"/>;
 /// when that read fails, the answer is <see cref="OtpVerificationStatus.InvalidCode"/>.
 /// </para>
+/// <para>
+/// A validate answer is read strictly, and anything short of a clean success fails closed: it must be declared as JSON,
+/// with iP1's names written exactly (<c>valid</c> is not <c>Valid</c>), no property repeated at any depth, no comment,
+/// no trailing comma; <c>Valid</c> a JSON boolean; the authentication's <c>ID</c> a JSON integer or a canonical integer
+/// string (<c>42.9</c>, <c>"42.4"</c>, <c>" 42 "</c>, <c>"42e0"</c> and <c>"042"</c> match nothing). A success that
+/// carries an error <c>Message</c>, or a <c>Phone</c> (its own or its authentication's) other than the challenge's, is
+/// <see cref="OtpVerificationStatus.Failed"/> with <see cref="OtpErrorCode.UnexpectedResponse"/>.
+/// </para>
+/// <para>
+/// A send is a success once the answer has an exact <c>ID</c>; <c>Expires</c> and the other fields are read leniently
+/// (an odd value reads as absent and is logged at Debug), so they never turn a sent SMS into a failure. A
+/// <c>MessageFormat</c> must be one line (iP1's documented <c>^(?=.*\{0\}).*$</c>): a template with a line break is
+/// <see cref="OtpErrorCode.InvalidMessage"/> before any HTTP call. A refusal whose <c>Message</c> names the concurrent
+/// limit, as a 400, 403 or 429, is <see cref="OtpErrorCode.RateLimited"/> with <see cref="OtpError.IsRecipientLimit"/>:
+/// never retried, never failed over.
+/// </para>
 /// </remarks>
 public sealed class Ip1OtpClient : IOtpClient
 {
