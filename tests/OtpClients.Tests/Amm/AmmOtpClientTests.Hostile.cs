@@ -214,4 +214,35 @@ public sealed partial class AmmOtpClientTests
             Assert.That(result.Error.MayHaveBeenAccepted, Is.True);
         });
     }
+
+    [TestCase("to")]
+    [TestCase("from")]
+    [TestCase("id_sms")]
+    [TestCase("codice")]
+    [TestCase("date_submit")]
+    [TestCase("valid_until")]
+    public async Task SearchAsync_OddNonEssentialField_ReadsAsAbsent(string field)
+    {
+        foreach (var odd in new[] { "{}", "[]", "{\"x\": [1]}", "[{}]", "-1e999" })
+        {
+            Server.Answer(Endpoints.AmmSearch, Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\", \"verify_status\": \"PENDING\", \"{field}\": {odd}}}"));
+            var result = await CreateClient().SearchAsync(VerifyId);
+            Assert.Multiple(() =>
+            {
+                Assert.That(result.IsSuccess, Is.True, $"{field}: {odd}: {result}");
+                Assert.That(result.Value!.Status, Is.EqualTo("PENDING"));
+            });
+        }
+    }
+
+    [TestCase("{}")]
+    [TestCase("[]")]
+    [TestCase("\"four hundred\"")]
+    [TestCase("true")]
+    public async Task SendAsync_OddErrorCode_StillMapsTheErrorMsg(string odd)
+    {
+        Server.Answer(Endpoints.AmmSend, Reply.Json(400, $"{{\"errorMsg\": \"BAD_TO\", \"errorCode\": {odd}}}"));
+        var result = await CreateClient().SendAsync(new OtpSendRequest(Phone));
+        Assert.That(result.Error!.Code, Is.EqualTo(OtpErrorCode.InvalidPhoneNumber));
+    }
 }
