@@ -22,8 +22,6 @@ namespace OtpClients.Http;
 /// </summary>
 internal sealed class ProviderWireHandler : DelegatingHandler
 {
-    private static readonly HttpRequestOptionsKey<WireTracker> TrackerKey = new("OtpClients.Wire");
-
     private readonly TimeSpan? attemptTimeout;
 
     /// <summary>Creates the handler.</summary>
@@ -33,15 +31,21 @@ internal sealed class ProviderWireHandler : DelegatingHandler
     /// </param>
     public ProviderWireHandler(TimeSpan? attemptTimeout = null) => this.attemptTimeout = attemptTimeout;
 
-    /// <summary>Gets the tracker of a request, for a handler that sends a copy of it (the forwarder).</summary>
-    public static WireTracker? TrackerOf(HttpRequestMessage request) =>
-        request.Options.TryGetValue(TrackerKey, out var tracker) ? tracker : null;
+    /// <summary>
+    /// Gets the tracker of a request with a body, for a handler that sends a copy of it (the forwarder). A request
+    /// without a body has nothing to re-post; its answer's URI is still checked.
+    /// </summary>
+    public static WireTracker? TrackerOf(HttpRequestMessage request) => (request.Content as WriteTrackingContent)?.Tracker;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var tracker = new WireTracker(request);
-        request.Options.Set(TrackerKey, tracker);
-        if (request.Content is { } content and not WriteTrackingContent)
+        if (request.Content is WriteTrackingContent wrapped)
+        {
+            // A retry re-sends the body of an earlier attempt: it now reports to this attempt's tracker.
+            wrapped.Tracker = tracker;
+        }
+        else if (request.Content is { } content)
         {
             request.Content = new WriteTrackingContent(content, tracker);
         }
@@ -124,33 +128,44 @@ internal sealed class ProviderWireHandler : DelegatingHandler
     private sealed class WriteTrackingContent : HttpContent
     {
         private readonly HttpContent inner;
-        private readonly WireTracker tracker;
 
         public WriteTrackingContent(HttpContent inner, WireTracker tracker)
         {
             this.inner = inner;
-            this.tracker = tracker;
-            foreach (var header in inner.Headers.NonValidated)
+            Tracker = tracker;
+            // The body's own headers, shared rather than re-parsed. Form, JSON and multipart bodies carry only
+            // Content-Type (and the length, which TryComputeLength gives).
+            var headers = inner.Headers;
+            Headers.ContentType = headers.ContentType;
+            if (headers.ContentDisposition is { } disposition)
             {
-                if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+                Headers.ContentDisposition = disposition;
+            }
+
+            if (headers.NonValidated.Contains("Content-Encoding"))
+            {
+                foreach (var encoding in headers.ContentEncoding)
                 {
-                    Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    Headers.ContentEncoding.Add(encoding);
                 }
             }
         }
+
+        /// <summary>Gets or sets the tracker of the attempt that is sending this body.</summary>
+        public WireTracker Tracker { get; set; }
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
             SerializeToStreamAsync(stream, context, CancellationToken.None);
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
-            tracker.OnWriting();
+            Tracker.OnWriting();
             return inner.CopyToAsync(stream, context, cancellationToken);
         }
 
         protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
-            tracker.OnWriting();
+            Tracker.OnWriting();
             inner.CopyTo(stream, context, cancellationToken);
         }
 

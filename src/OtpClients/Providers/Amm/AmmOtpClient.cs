@@ -159,9 +159,27 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpVerifyResult.Failure(transport));
         }
 
-        string?[] secrets = [code, phone!.Digits, phone.National, .. credentialSecrets];
         var content = response.IsSuccessStatusCode ? response.Content : null;
         var status = response.IsSuccessStatusCode ? content?.VerifyStatus ?? content?.ErrorMsg : response.ErrorContent?.ErrorMsg;
+
+        // Only the documented success form, exactly (HTTP 200 with verify_status VERIFIED), verifies, and only when
+        // nothing in the answer contradicts it: an errorMsg beside it, or another verify_id. Fail closed.
+        if (response.StatusCode == 200 && string.Equals(content?.VerifyStatus, AmmErrors.VerifiedStatus, StringComparison.Ordinal))
+        {
+            if (!string.IsNullOrWhiteSpace(content!.ErrorMsg))
+            {
+                return scope.Done(OtpVerifyResult.Failure(Contradiction(response.StatusCode, "VERIFIED came with an errorMsg", Diagnostics.Redactor.Clean(content.ErrorMsg, [code, phone!.Digits, phone.National, .. credentialSecrets])), AmmErrors.VerifiedStatus));
+            }
+
+            if (content.VerifyId is { } answeredId && !string.Equals(answeredId, request.Challenge.Id, StringComparison.Ordinal))
+            {
+                return scope.Done(OtpVerifyResult.Failure(Contradiction(response.StatusCode, "VERIFIED came for another verify_id", null), AmmErrors.VerifiedStatus));
+            }
+
+            return scope.Done(OtpVerifyResult.Verified(AmmErrors.VerifiedStatus));
+        }
+
+        string?[] secrets = [code, phone!.Digits, phone.National, .. credentialSecrets];
         if (status is null)
         {
             return scope.Done(OtpVerifyResult.Failure(response.IsSuccessStatusCode
@@ -170,24 +188,6 @@ public sealed class AmmOtpClient : IOtpClient
         }
 
         var raw = Diagnostics.Redactor.Clean(status, secrets);
-
-        // Only the documented success form, exactly (HTTP 200 with verify_status VERIFIED), verifies, and only when
-        // nothing in the answer contradicts it: an errorMsg beside it, or another verify_id. Fail closed.
-        if (response.StatusCode == 200 && string.Equals(content?.VerifyStatus, AmmErrors.VerifiedStatus, StringComparison.Ordinal))
-        {
-            if (!string.IsNullOrWhiteSpace(content!.ErrorMsg))
-            {
-                return scope.Done(OtpVerifyResult.Failure(Contradiction(response.StatusCode, "VERIFIED came with an errorMsg", Diagnostics.Redactor.Clean(content.ErrorMsg, secrets)), raw));
-            }
-
-            if (content.VerifyId is { } answeredId && !string.Equals(answeredId, request.Challenge.Id, StringComparison.Ordinal))
-            {
-                return scope.Done(OtpVerifyResult.Failure(Contradiction(response.StatusCode, "VERIFIED came for another verify_id", null), raw));
-            }
-
-            return scope.Done(OtpVerifyResult.Verified(status));
-        }
-
         if (AmmErrors.TryGetVerifyStatus(status, out var mapped) && mapped != OtpVerificationStatus.Verified)
         {
             return scope.Done(mapped switch

@@ -171,18 +171,15 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
             return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "the answer has no status")));
         }
 
-        string?[] secrets = [code, local, phone.Digits, apiKey];
-
         // A refusal in the shape of send's answers (status FAIL with a known reason, e.g. 6 wrong apiKey) is not a wrong code.
         if (string.Equals(status, "FAIL", StringComparison.OrdinalIgnoreCase) && response.Content.ReasonText is { } reason && NinetyNineDigitalErrors.ByReason.ContainsKey(reason))
         {
-            return scope.Done(OtpVerifyResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, reason, NinetyNineDigitalOperations.Check, response.RetryAfter, secrets), status));
+            return scope.Done(OtpVerifyResult.Failure(NinetyNineDigitalErrors.FromReason(response.StatusCode, reason, NinetyNineDigitalOperations.Check, response.RetryAfter, [code, local, phone.Digits, apiKey]), status));
         }
 
-        var raw = Diagnostics.Redactor.Clean(status, secrets) ?? "(blank)";
         if (response.StatusCode != 200 || !string.Equals(status, NinetyNineDigitalErrors.VerifiedStatus, StringComparison.Ordinal))
         {
-            return scope.Done(OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, raw));
+            return scope.Done(OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, Diagnostics.Redactor.Clean(status, [code, local, phone.Digits, apiKey]) ?? "(blank)"));
         }
 
         // A success must not contradict itself or the challenge: an error reason beside it, or another number.
