@@ -36,10 +36,8 @@ internal sealed class FlexibleStringConverter : JsonConverter<string>
 }
 
 /// <summary>Reads a JSON number or a numeric string as a 64-bit integer (a fractional number is truncated). Any other token is a <see cref="JsonException"/>.</summary>
-internal sealed class FlexibleInt64Converter : JsonConverter<long?>
+internal sealed class FlexibleInt64Converter : NullableValueConverter<long>
 {
-    public override bool HandleNull => true;
-
     public override long? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         switch (reader.TokenType)
@@ -77,17 +75,7 @@ internal sealed class FlexibleInt64Converter : JsonConverter<long?>
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteNumberValue(v);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    protected override void WriteValue(Utf8JsonWriter writer, long value) => writer.WriteNumberValue(value);
 }
 
 /// <summary>
@@ -95,10 +83,8 @@ internal sealed class FlexibleInt64Converter : JsonConverter<long?>
 /// their dates as UTC/GMT may omit the offset). A date that does not parse, or any other token, reads as <see langword="null"/>:
 /// a date never makes an otherwise good answer unreadable. Odd values are noted in <see cref="LenientFields"/>.
 /// </summary>
-internal sealed class FlexibleUtcDateConverter : JsonConverter<DateTimeOffset?>
+internal sealed class FlexibleUtcDateConverter : NullableValueConverter<DateTimeOffset>
 {
-    public override bool HandleNull => true;
-
     public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
@@ -144,15 +130,5 @@ internal sealed class FlexibleUtcDateConverter : JsonConverter<DateTimeOffset?>
         return null;
     }
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteStringValue(v);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    protected override void WriteValue(Utf8JsonWriter writer, DateTimeOffset value) => writer.WriteStringValue(value);
 }

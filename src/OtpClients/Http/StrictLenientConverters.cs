@@ -5,16 +5,36 @@ using System.Text.Json.Serialization;
 
 namespace OtpClients.Http;
 
+/// <summary>A converter of a nullable value: JSON <c>null</c> is handed to it on read, and written for <see langword="null"/>.</summary>
+/// <typeparam name="T">The value type.</typeparam>
+internal abstract class NullableValueConverter<T> : JsonConverter<T?>
+    where T : struct
+{
+    public override bool HandleNull => true;
+
+    public sealed override void Write(Utf8JsonWriter writer, T? value, JsonSerializerOptions options)
+    {
+        if (value is { } v)
+        {
+            WriteValue(writer, v);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+
+    protected abstract void WriteValue(Utf8JsonWriter writer, T value);
+}
+
 /// <summary>
 /// Reads an essential id as a 64-bit integer, exactly: a JSON integer (<c>5</c>, no fraction, no exponent) or a string
 /// holding the canonical integer (<c>"5"</c>: digits only, no sign, no leading zero, no white space). <c>5.9</c>,
 /// <c>"5.4"</c>, <c>" 5 "</c>, <c>"05"</c> and <c>"5e0"</c> are refused (<see cref="JsonException"/>), so an id never
 /// matches another by truncation or trimming. JSON <c>null</c> reads as <see langword="null"/>.
 /// </summary>
-internal sealed class StrictInt64Converter : JsonConverter<long?>
+internal sealed class StrictInt64Converter : NullableValueConverter<long>
 {
-    public override bool HandleNull => true;
-
     public override long? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         switch (reader.TokenType)
@@ -35,17 +55,7 @@ internal sealed class StrictInt64Converter : JsonConverter<long?>
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteNumberValue(v);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    protected override void WriteValue(Utf8JsonWriter writer, long value) => writer.WriteNumberValue(value);
 
     /// <summary>Digits only, 1..19 of them, no leading zero unless the number is 0.</summary>
     private static bool IsCanonical(ReadOnlySpan<byte> text) =>
@@ -88,10 +98,8 @@ internal static class LenientFields
 /// as <see langword="null"/> and is noted in <see cref="LenientFields"/>. Never throws: such a field never makes a
 /// good answer unreadable.
 /// </summary>
-internal sealed class LenientInt64Converter : JsonConverter<long?>
+internal sealed class LenientInt64Converter : NullableValueConverter<long>
 {
-    public override bool HandleNull => true;
-
     public override long? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         switch (reader.TokenType)
@@ -127,24 +135,14 @@ internal sealed class LenientInt64Converter : JsonConverter<long?>
         return null;
     }
 
-    public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteNumberValue(v);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    protected override void WriteValue(Utf8JsonWriter writer, long value) => writer.WriteNumberValue(value);
 }
 
 /// <summary>
 /// Reads a non-essential 32-bit number leniently, like <see cref="LenientInt64Converter"/>: out of range or any odd
 /// shape reads as <see langword="null"/> and is noted.
 /// </summary>
-internal sealed class LenientInt32Converter : JsonConverter<int?>
+internal sealed class LenientInt32Converter : NullableValueConverter<int>
 {
     private static readonly LenientInt64Converter Wide = new();
 
@@ -162,17 +160,7 @@ internal sealed class LenientInt32Converter : JsonConverter<int?>
         return (int?)value;
     }
 
-    public override void Write(Utf8JsonWriter writer, int? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteNumberValue(v);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    protected override void WriteValue(Utf8JsonWriter writer, int value) => writer.WriteNumberValue(value);
 }
 
 /// <summary>
@@ -204,10 +192,8 @@ internal sealed class LenientStringConverter : JsonConverter<string>
 /// Reads a non-essential flag leniently: <c>true</c>/<c>false</c>, or the strings <c>"true"</c>/<c>"false"</c>
 /// (any case, trimmed); anything else reads as <see langword="null"/> and is noted.
 /// </summary>
-internal sealed class LenientBooleanConverter : JsonConverter<bool?>
+internal sealed class LenientBooleanConverter : NullableValueConverter<bool>
 {
-    public override bool HandleNull => true;
-
     public override bool? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         switch (reader.TokenType)
@@ -229,15 +215,5 @@ internal sealed class LenientBooleanConverter : JsonConverter<bool?>
         return null;
     }
 
-    public override void Write(Utf8JsonWriter writer, bool? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            writer.WriteBooleanValue(v);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    protected override void WriteValue(Utf8JsonWriter writer, bool value) => writer.WriteBooleanValue(value);
 }
