@@ -44,4 +44,10 @@ public enum OtpErrorCode
 
     /// <summary>The provider answered something the SDK cannot read (malformed, truncated, too large, an unknown status).</summary>
     UnexpectedResponse,
+
+    /// <summary>
+    /// The app's own policy refused the request before any HTTP call: the send guard's allowed or blocked regions, or
+    /// a blocked number (see <c>OtpSendGuardOptions</c>). Trying again does not help; the message names the rule.
+    /// </summary>
+    Blocked,
 }

@@ -33,6 +33,14 @@ public sealed record OtpSendRequest(string PhoneNumber)
     /// <summary>Gets how long the code stays valid, within the provider's limits (each provider's client documents them; a provider with a fixed time to live refuses any value with <see cref="OtpErrorCode.NotSupported"/>).</summary>
     public TimeSpan? TimeToLive { get; init; }
 
+    /// <summary>
+    /// Gets the end user's IP address, for the send guard's budget per client IP and its cap on distinct regions per IP
+    /// (see <c>otp.UseSendGuard</c>). It is not sent to any provider. IPv4 in dotted decimal or IPv6; a malformed value
+    /// fails with <see cref="OtpErrorCode.InvalidRequest"/> before any HTTP call when the guard is on.
+    /// <see cref="ToString"/> masks it.
+    /// </summary>
+    public string? ClientIpAddress { get; init; }
+
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append("PhoneNumber = ").Append(OtpClients.PhoneNumber.Mask(PhoneNumber));
@@ -40,6 +48,7 @@ public sealed record OtpSendRequest(string PhoneNumber)
         builder.Append(", MessageTemplate = ").Append(MessageTemplate);
         builder.Append(", CodeLength = ").Append(CodeLength);
         builder.Append(", TimeToLive = ").Append(TimeToLive);
+        builder.Append(", ClientIpAddress = ").Append(RequestChecks.MaskIp(ClientIpAddress));
         return true;
     }
 }

@@ -8,11 +8,12 @@ namespace OtpClients;
 /// </remarks>
 public sealed class OtpVerifyResult
 {
-    private OtpVerifyResult(OtpVerificationStatus status, OtpError? error, string? providerStatus)
+    private OtpVerifyResult(OtpVerificationStatus status, OtpError? error, string? providerStatus, string? phoneNumber = null)
     {
         Status = status;
         Error = error;
         ProviderStatus = providerStatus;
+        PhoneNumber = phoneNumber;
     }
 
     /// <summary>Gets the outcome of the check.</summary>
@@ -27,11 +28,29 @@ public sealed class OtpVerifyResult
     /// <summary>Gets the raw status the provider answered (its status field, as it came), when there was one.</summary>
     public string? ProviderStatus { get; }
 
+    /// <summary>
+    /// Gets the phone number the code was verified for, in E.164 form: set by verification sessions
+    /// (<see cref="IOtpVerificationSessions.CheckAsync"/>) on success, from the challenge kept on the server, so the app
+    /// knows which number it may trust. <see langword="null"/> otherwise. <see cref="ToString"/> masks it.
+    /// </summary>
+    public string? PhoneNumber { get; }
+
     /// <summary>Creates a result for a code the provider confirmed.</summary>
     /// <param name="providerStatus">The raw provider status.</param>
     /// <returns>The result.</returns>
     public static OtpVerifyResult Verified(string? providerStatus = null) =>
         new(OtpVerificationStatus.Verified, null, providerStatus);
+
+    /// <summary>Creates a result for a code the provider confirmed for <paramref name="phoneNumber"/> (what verification sessions return).</summary>
+    /// <param name="phoneNumber">The number the code was verified for, in E.164 form.</param>
+    /// <param name="providerStatus">The raw provider status.</param>
+    /// <returns>The result, with <see cref="PhoneNumber"/> set.</returns>
+    /// <exception cref="ArgumentException"><paramref name="phoneNumber"/> is <see langword="null"/> or empty.</exception>
+    public static OtpVerifyResult VerifiedFor(string phoneNumber, string? providerStatus = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(phoneNumber);
+        return new(OtpVerificationStatus.Verified, null, providerStatus, phoneNumber);
+    }
 
     /// <summary>Creates a result for a code that was not accepted (wrong, expired, used, …).</summary>
     /// <param name="status">Any status but <see cref="OtpVerificationStatus.Verified"/> and <see cref="OtpVerificationStatus.Failed"/>.</param>
@@ -61,5 +80,7 @@ public sealed class OtpVerifyResult
 
     /// <inheritdoc />
     public override string ToString() =>
-        Error is null ? $"{Status} (provider status: {ProviderStatus ?? "none"})" : $"{Status}: {Error}";
+        Error is not null ? $"{Status}: {Error}"
+        : PhoneNumber is not null ? $"{Status} for {OtpClients.PhoneNumber.Mask(PhoneNumber)} (provider status: {ProviderStatus ?? "none"})"
+        : $"{Status} (provider status: {ProviderStatus ?? "none"})";
 }

@@ -7,6 +7,7 @@ using OtpClients;
 using OtpClients.DependencyInjection;
 using OtpClients.Diagnostics;
 using OtpClients.Failover;
+using OtpClients.Guard;
 using OtpClients.Http;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,9 @@ public sealed class OtpClientBuilder
     private OtpProviderDescriptor[]? failover;
     private readonly Dictionary<string, OtpProviderDescriptor[]> routes = new(StringComparer.OrdinalIgnoreCase);
     private bool completed;
+    private bool guarded;
+    private string guardPath = "SendGuard";
+    private string sessionsPath = "Sessions";
 
     internal OtpClientBuilder(IServiceCollection services, string? name)
     {
@@ -182,6 +186,46 @@ public sealed class OtpClientBuilder
         return this;
     }
 
+    /// <summary>
+    /// Puts the send guard in front of this client (failover and routing included): cooldown and budgets per number,
+    /// client IP, region and app, allowed and blocked regions and numbers, distinct regions per IP, a conversion guard,
+    /// and a cap on verify attempts (<see cref="OtpSendGuardOptions"/>; the defaults apply to what is not set). A refused
+    /// send or verify makes no HTTP call. Counters live in the <see cref="IOtpGuardStore"/>: in memory unless a shared store
+    /// such as <c>otp.UseRedis(…)</c> is registered. Options are validated at start. Calling it again adds to the configuration.
+    /// </summary>
+    /// <param name="configure">Sets the rules; <see langword="null"/> keeps the defaults.</param>
+    /// <returns>This builder.</returns>
+    public OtpClientBuilder UseSendGuard(Action<OtpSendGuardOptions>? configure = null)
+    {
+        EnsureNotCompleted();
+        var options = Services.AddOptions<OtpSendGuardOptions>(OptionsName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        guarded = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Configures the verification sessions (<see cref="IOtpVerificationSessions"/>) registered with this client: attempts
+    /// and lifetime (<see cref="OtpSessionOptions"/>). Sessions are registered without this call, with the defaults.
+    /// </summary>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public OtpClientBuilder UseSessions(Action<OtpSessionOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        EnsureNotCompleted();
+        Services.AddOptions<OtpSessionOptions>(OptionsName).Configure(configure);
+        return this;
+    }
+
+    /// <summary>The name of this registration's guard and session options.</summary>
+    private string OptionsName => Name ?? Options.Options.DefaultName;
+
     /// <summary>Gets the builder of a configured provider's <see cref="HttpClient"/>, e.g. to add a handler after binding from configuration.</summary>
     /// <param name="provider">Any name of the provider (its name, configuration section or an alias).</param>
     /// <returns>The builder.</returns>
@@ -259,6 +303,19 @@ public sealed class OtpClientBuilder
             UseFailover([.. listed]);
         }
 
+        if (configuration.GetSection("SendGuard") is { } guardSection && guardSection.Exists())
+        {
+            guardPath = guardSection.Path;
+            UseSendGuard();
+            Services.AddOptions<OtpSendGuardOptions>(OptionsName).Bind(guardSection);
+        }
+
+        if (configuration.GetSection("Sessions") is { } sessionsSection && sessionsSection.Exists())
+        {
+            sessionsPath = sessionsSection.Path;
+            Services.AddOptions<OtpSessionOptions>(OptionsName).Bind(sessionsSection);
+        }
+
         foreach (var (region, providers) in routeLists)
         {
             try
@@ -320,16 +377,65 @@ public sealed class OtpClientBuilder
             root = providers[0].Factory;
         }
 
+        var optionsName = OptionsName;
+        var registrationKey = "OtpClients.Guard:" + optionsName;
+        if (guarded)
+        {
+            var path = guardPath;
+            Services.AddOptions<OtpSendGuardOptions>(optionsName).ValidateOnStart();
+            Services.AddSingleton<IValidateOptions<OtpSendGuardOptions>>(new DelegateValidator<OtpSendGuardOptions>(optionsName, o => SendGuardPolicy.Validate(o, path)));
+            Services.TryAddSingleton<IOtpGuardStore, InMemoryOtpGuardStore>();
+            Services.AddKeyedSingleton(registrationKey, (sp, _) => new SendGuardPolicy(
+                sp.GetRequiredService<IOptionsMonitor<OtpSendGuardOptions>>().Get(optionsName),
+                Name is null ? string.Empty : Name + "/"));
+            var unguarded = root;
+            root = sp => new SendGuardOtpClient(
+                unguarded(sp),
+                sp.GetRequiredKeyedService<SendGuardPolicy>(registrationKey),
+                sp.GetRequiredService<IOtpGuardStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<SendGuardOtpClient>());
+        }
+
+        var sessionsPathValue = sessionsPath;
+        Services.AddOptions<OtpSessionOptions>(optionsName).ValidateOnStart();
+        Services.AddSingleton<IValidateOptions<OtpSessionOptions>>(new DelegateValidator<OtpSessionOptions>(optionsName, o => ValidateSessions(o, sessionsPathValue)));
+        Services.TryAddSingleton<IOtpSessionStore>(static sp => new InMemoryOtpSessionStore(sp.GetRequiredService<TimeProvider>()));
+        IOtpVerificationSessions Sessions(IServiceProvider sp) => new OtpVerificationSessions(
+            root(sp),
+            sp.GetRequiredService<IOtpSessionStore>(),
+            sp.GetRequiredService<IOptionsMonitor<OtpSessionOptions>>().Get(optionsName),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<OtpVerificationSessions>());
+
         if (Name is null)
         {
             Services.AddTransient(root);
+            Services.AddTransient(Sessions);
         }
         else
         {
             Services.AddKeyedTransient(Name, (sp, _) => root(sp));
+            Services.AddKeyedTransient(Name, (sp, _) => Sessions(sp));
         }
 
         completed = true;
+    }
+
+    private static List<string> ValidateSessions(OtpSessionOptions options, string path)
+    {
+        var errors = new List<string>();
+        if (options.MaxAttempts is < 1 or > 100)
+        {
+            errors.Add($"{path}:MaxAttempts must be from 1 to 100; it is {options.MaxAttempts}.");
+        }
+
+        if (options.DefaultTimeToLive < TimeSpan.FromMinutes(1) || options.DefaultTimeToLive > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{path}:DefaultTimeToLive must be from 1 minute to 1 day; it is {options.DefaultTimeToLive}.");
+        }
+
+        return errors;
     }
 
     /// <summary>Finds a provider by any of its names: configured here, registered in the services, or known to the process.</summary>

@@ -20,3 +20,19 @@ internal sealed class OtpProviderOptionsValidator<TOptions>(string name) : IVali
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
+
+/// <summary>Validates the options of one name with a function that lists the problems.</summary>
+internal sealed class DelegateValidator<TOptions>(string name, Func<TOptions, List<string>> validate) : IValidateOptions<TOptions>
+    where TOptions : class
+{
+    public ValidateOptionsResult Validate(string? optionsName, TOptions options)
+    {
+        if (!string.Equals(optionsName, name, StringComparison.Ordinal))
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        var errors = validate(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

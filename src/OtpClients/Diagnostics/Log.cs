@@ -26,6 +26,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "OTP provider {Provider} refused the account ({ErrorCode}, provider code {ProviderCode}); the send failed over to {ToProvider}. Fix the provider's keys or top up its credit")]
     public static partial void AccountRefused(ILogger logger, string provider, OtpErrorCode errorCode, string providerCode, string toProvider);
 
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "OTP {Operation} for {Phone} refused by the send guard: {Rule} (retry after {RetryAfterSeconds:0} s)")]
+    public static partial void GuardRefused(ILogger logger, string operation, string rule, string phone, double retryAfterSeconds);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "OTP send guard store could not be reached during a {Operation} ({ExceptionType}): {Consequence}")]
+    public static partial void GuardStoreFailed(ILogger logger, string operation, string consequence, string exceptionType);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "OTP verification session store could not be reached during {Operation} ({ExceptionType}): {Consequence}")]
+    public static partial void SessionStoreFailed(ILogger logger, string operation, string consequence, string exceptionType);
+
     [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "OTP {Provider} request retried (attempt {Attempt}) in {DelayMs} ms after {Reason}")]
     public static partial void Retrying(ILogger logger, string provider, int attempt, double delayMs, string reason);
 

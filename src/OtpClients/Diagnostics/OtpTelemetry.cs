@@ -22,6 +22,12 @@ internal static class OtpTelemetry
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("otp.duration", "s", "Duration of OTP operations, retries included, by provider, operation and outcome.");
 
+    private static readonly Counter<long> GuardRefusals = Meter.CreateCounter<long>("otp.guard.refusals", "{refusal}", "Sends and verifies the send guard refused before any HTTP call, by rule and operation.");
+
+    /// <summary>Counts one refusal of the send guard: tagged by rule and operation, never by number.</summary>
+    public static void RecordGuardRefusal(string rule, string operation) =>
+        GuardRefusals.Add(1, new KeyValuePair<string, object?>(OtpDiagnostics.GuardRuleTag, rule), new KeyValuePair<string, object?>(OtpDiagnostics.OperationTag, operation));
+
     /// <summary>Starts tracking an operation: its activity and start time. Dispose the scope when the operation ends.</summary>
     public static OtpScope Begin(in OtpCall call)
     {

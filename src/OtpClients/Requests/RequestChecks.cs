@@ -176,7 +176,7 @@ internal static class RequestChecks
     /// some parsers, <c>127.1</c> and bare integers such as <c>2130706433</c> are refused), IPv6 with an optional scope
     /// that is an interface name or number (<c>fe80::1%eth0</c>, <c>fe80::1%3</c>).
     /// </summary>
-    public static OtpError? CheckIpAddress(string? ipAddress, out string? canonical)
+    public static OtpError? CheckIpAddress(string? ipAddress, out string? canonical, string field = nameof(OtpVerifyRequest) + "." + nameof(OtpVerifyRequest.ClientIpAddress))
     {
         canonical = null;
         if (ipAddress is null)
@@ -190,7 +190,7 @@ internal static class RequestChecks
             return null;
         }
 
-        return InvalidRequest($"{nameof(OtpVerifyRequest.ClientIpAddress)} is not an IPv4 address in dotted decimal (a.b.c.d, no leading zeros) or an IPv6 address (an optional scope is an interface name or number).");
+        return InvalidRequest($"{field[(field.IndexOf('.') + 1)..]} is not an IPv4 address in dotted decimal (a.b.c.d, no leading zeros) or an IPv6 address (an optional scope is an interface name or number).");
     }
 
     /// <summary>Parses an IP address written in a standard form and returns its canonical text.</summary>

@@ -1,0 +1,118 @@
+namespace OtpClients;
+
+/// <summary>
+/// Verification sessions: send a code and keep its <see cref="OtpChallenge"/> on the server, behind an opaque id the app
+/// hands to the browser instead. Registered by <c>AddOtpClient</c> next to the <see cref="IOtpClient"/> it uses (keyed the
+/// same way), with the guard and failover of that registration.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Why: a challenge held by the client can be edited. AMM verifies by its id alone, so a user who receives a code on
+/// their own phone could send back a challenge with a victim's number and that id, and an app that trusts the
+/// challenge's <see cref="OtpChallenge.PhoneNumber"/> would mark the victim's number verified. A session keeps the
+/// challenge server-side and answers with the number it was sent to (<see cref="OtpVerifyResult.PhoneNumber"/>).
+/// </para>
+/// <para>
+/// A session allows <see cref="OtpSessionOptions.MaxAttempts"/> checks (each counted before the provider is asked),
+/// verifies at most once even when checked from many instances at once, and is gone after success, after a final
+/// answer (expired, used, cancelled, too many attempts) and at the challenge's expiry. The store is in memory by default;
+/// <c>otp.UseRedis(…)</c> shares it between instances.
+/// </para>
+/// </remarks>
+public interface IOtpVerificationSessions
+{
+    /// <summary>Sends a code through the <see cref="IOtpClient"/> and opens a session for it.</summary>
+    /// <param name="request">The send request (<see cref="IOtpClient.SendAsync"/>).</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>The session's id and expiry, or why the send failed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    Task<OtpSessionStartResult> StartAsync(OtpSendRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks a code against a session.</summary>
+    /// <param name="verificationId">The id <see cref="StartAsync"/> returned.</param>
+    /// <param name="code">The code the user typed.</param>
+    /// <param name="clientIpAddress">The end user's IP address, passed on to the provider (see <see cref="OtpVerifyRequest.ClientIpAddress"/>).</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>
+    /// The verification result: on success <see cref="OtpVerifyResult.PhoneNumber"/> is the number the session sent to.
+    /// An id never issued, altered, expired or already completed is <see cref="OtpVerificationStatus.NotFound"/>, with no
+    /// HTTP call; an attempt over the cap is <see cref="OtpVerificationStatus.TooManyAttempts"/>, with no HTTP call.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="verificationId"/> or <paramref name="code"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    Task<OtpVerifyResult> CheckAsync(string verificationId, string code, string? clientIpAddress = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The outcome of <see cref="IOtpVerificationSessions.StartAsync"/>.</summary>
+public sealed class OtpSessionStartResult
+{
+    private OtpSessionStartResult(string? verificationId, string? providerName, DateTimeOffset expiresAt, OtpError? error)
+    {
+        VerificationId = verificationId;
+        ProviderName = providerName;
+        ExpiresAt = expiresAt;
+        Error = error;
+    }
+
+    /// <summary>Gets a value indicating whether the code was sent and the session opened; <see langword="true"/> exactly when <see cref="VerificationId"/> is set.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(VerificationId), nameof(ProviderName))]
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(false, nameof(Error))]
+    public bool IsSuccess => Error is null;
+
+    /// <summary>Gets the session's opaque id (128 random bits, base64url, 22 characters) to hand to the client, on success.</summary>
+    public string? VerificationId { get; }
+
+    /// <summary>Gets the provider that sent the code, on success.</summary>
+    public string? ProviderName { get; }
+
+    /// <summary>Gets when the session is gone: the challenge's expiry, or <see cref="OtpSessionOptions.DefaultTimeToLive"/> when the provider gave none. Default on failure.</summary>
+    public DateTimeOffset ExpiresAt { get; }
+
+    /// <summary>Gets why the send failed, on failure.</summary>
+    public OtpError? Error { get; }
+
+    /// <summary>Creates a successful result.</summary>
+    /// <param name="verificationId">The session's id.</param>
+    /// <param name="providerName">The provider that sent the code.</param>
+    /// <param name="expiresAt">When the session is gone.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentException"><paramref name="verificationId"/> or <paramref name="providerName"/> is empty.</exception>
+    public static OtpSessionStartResult Success(string verificationId, string providerName, DateTimeOffset expiresAt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(verificationId);
+        ArgumentException.ThrowIfNullOrEmpty(providerName);
+        return new(verificationId, providerName, expiresAt, null);
+    }
+
+    /// <summary>Creates a failed result.</summary>
+    /// <param name="error">Why the send failed.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="error"/> is <see langword="null"/>.</exception>
+    public static OtpSessionStartResult Failure(OtpError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new(null, null, default, error);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The id is a bearer secret for the session: only its first characters are printed.</remarks>
+    public override string ToString() =>
+        IsSuccess ? $"Started {VerificationId[..4]}… via {ProviderName}, expires {ExpiresAt:O}" : $"Failure: {Error}";
+}
+
+/// <summary>Settings of verification sessions (<c>otp.UseSessions(o =&gt; …)</c>, or the <c>Sessions</c> section of the OTP configuration).</summary>
+public sealed class OtpSessionOptions
+{
+    /// <summary>
+    /// Gets or sets the most checks of one session; the next fails with <see cref="OtpVerificationStatus.TooManyAttempts"/>
+    /// without an HTTP call, and the session is gone. Defaults to 5. From 1 to 100.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Gets or sets how long a session lives when the provider did not say when its code expires. Defaults to 10 minutes.
+    /// From 1 minute to 1 day.
+    /// </summary>
+    public TimeSpan DefaultTimeToLive { get; set; } = TimeSpan.FromMinutes(10);
+}

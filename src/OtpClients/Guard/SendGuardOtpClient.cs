@@ -1,0 +1,208 @@
+using Microsoft.Extensions.Logging;
+using OtpClients.Diagnostics;
+
+namespace OtpClients.Guard;
+
+/// <summary>
+/// The send guard: an <see cref="IOtpClient"/> in front of the registration's client (failover and routing included)
+/// that refuses abusive sends and verifies before any HTTP call, taking every counter of a request in one atomic store
+/// call (one Redis round trip).
+/// </summary>
+internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy policy, IOtpGuardStore store, TimeProvider timeProvider, ILogger logger) : IOtpClient
+{
+    private static readonly TimeSpan GlobalWindow = TimeSpan.FromHours(1);
+    private static readonly TimeSpan DefaultVerifyWindow = TimeSpan.FromHours(1);
+
+    public string ProviderName => inner.ProviderName;
+
+    public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = policy.Options;
+        if (!PhoneNumber.TryParse(request.PhoneNumber, out var number))
+        {
+            return await inner.SendAsync(request, cancellationToken).ConfigureAwait(false); // the client names what is wrong, before HTTP; nothing to count
+        }
+
+        string? ipKey = null;
+        if (request.ClientIpAddress is null)
+        {
+            if (options.RequireClientIpAddress)
+            {
+                return OtpSendResult.Failure(RequestChecks.InvalidRequest("ClientIpAddress is required: the send guard counts sends per client IP (SendGuard:RequireClientIpAddress)."));
+            }
+        }
+        else if (RequestChecks.CheckIpAddress(request.ClientIpAddress, out var canonical, nameof(OtpSendRequest) + "." + nameof(OtpSendRequest.ClientIpAddress)) is { } invalidIp)
+        {
+            return OtpSendResult.Failure(invalidIp);
+        }
+        else
+        {
+            ipKey = SendGuardPolicy.IpKey(canonical!);
+        }
+
+        var region = number.RegionCode;
+        if (policy.BlockedNumbers.Contains(number.E164))
+        {
+            return OtpSendResult.Failure(Refuse(OtpGuardRules.BlockedNumber, "send", number, null, "The number is blocked by the app's send policy (SendGuard:BlockedNumbers)."));
+        }
+
+        if (region is null ? policy.AllowedRegions.Count > 0 : policy.BlockedRegions.Contains(region) || (policy.AllowedRegions.Count > 0 && !policy.AllowedRegions.Contains(region)))
+        {
+            return OtpSendResult.Failure(Refuse(OtpGuardRules.BlockedRegion, "send", number, null, $"Sends to numbers of region {region ?? "unknown"} are blocked by the app's send policy (SendGuard:AllowedRegions, SendGuard:BlockedRegions)."));
+        }
+
+        var scope = policy.Scope;
+        var regionKey = region ?? "001";
+        var counters = new List<OtpGuardCounter>(6);
+        if (options.Cooldown > TimeSpan.Zero)
+        {
+            counters.Add(new(OtpGuardRules.Cooldown, scope + "cooldown:" + number.E164, 1, options.Cooldown));
+        }
+
+        if (options.MaxSendsPerNumber > 0)
+        {
+            counters.Add(new(OtpGuardRules.Number, scope + "number:" + number.E164, options.MaxSendsPerNumber, options.NumberWindow));
+        }
+
+        if (ipKey is not null && options.MaxSendsPerIp > 0)
+        {
+            counters.Add(new(OtpGuardRules.Ip, scope + "ip:" + ipKey, options.MaxSendsPerIp, options.IpWindow));
+        }
+
+        if (ipKey is not null && options.MaxRegionsPerIp > 0)
+        {
+            counters.Add(new(OtpGuardRules.RegionsPerIp, scope + "regions:" + ipKey, options.MaxRegionsPerIp, options.RegionsPerIpWindow, regionKey));
+        }
+
+        if (options.MaxSendsPerRegion > 0)
+        {
+            counters.Add(new(OtpGuardRules.Region, scope + "region:" + regionKey, options.MaxSendsPerRegion, options.RegionWindow));
+        }
+
+        if (options.MaxSendsPerHour > 0)
+        {
+            counters.Add(new(OtpGuardRules.Global, scope + "global", options.MaxSendsPerHour, GlobalWindow));
+        }
+
+        var conversion = options.Conversion.Enabled
+            ? new OtpGuardConversionCheck(scope + "sent:" + regionKey, scope + "verified:" + regionKey, options.Conversion.Window, options.Conversion.GracePeriod, options.Conversion.MinSends, options.Conversion.MaxUnverifiedRatio)
+            : null;
+        if (counters.Count > 0 || conversion is not null)
+        {
+            var (decision, storeError) = await AcquireAsync(new OtpGuardRequest(timeProvider.GetUtcNow(), counters, conversion), "send", number, cancellationToken).ConfigureAwait(false);
+            if (storeError is not null)
+            {
+                return OtpSendResult.Failure(storeError);
+            }
+
+            if (!decision.IsAllowed)
+            {
+                return OtpSendResult.Failure(Refuse(decision.RefusedBy!, "send", number, decision.RetryAfter, Explain(decision.RefusedBy!, region)));
+            }
+        }
+
+        return await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = policy.Options;
+        var challenge = request.Challenge;
+        if (challenge is null || challenge.Id is null || challenge.ProviderName is null)
+        {
+            return await inner.VerifyAsync(request, cancellationToken).ConfigureAwait(false); // the client names what is wrong
+        }
+
+        PhoneNumber.TryParse(challenge.PhoneNumber, out var number);
+        if (options.MaxVerifyAttempts > 0)
+        {
+            var now = timeProvider.GetUtcNow();
+            var window = challenge.ExpiresAt is { } expiresAt && expiresAt > now && expiresAt - now <= TimeSpan.FromDays(1) ? expiresAt - now : DefaultVerifyWindow;
+            var counter = new OtpGuardCounter(OtpGuardRules.VerifyAttempts, policy.Scope + "verify:" + challenge.ProviderName + ":" + challenge.Id, options.MaxVerifyAttempts, window);
+            var (decision, storeError) = await AcquireAsync(new OtpGuardRequest(now, [counter]), "verify", number, cancellationToken).ConfigureAwait(false);
+            if (storeError is not null)
+            {
+                return OtpVerifyResult.Failure(storeError);
+            }
+
+            if (!decision.IsAllowed)
+            {
+                return OtpVerifyResult.Failure(Refuse(OtpGuardRules.VerifyAttempts, "verify", number, decision.RetryAfter, $"This challenge had {options.MaxVerifyAttempts} verify attempts, the most the app allows (SendGuard:MaxVerifyAttempts): send a new code."));
+            }
+        }
+
+        var result = await inner.VerifyAsync(request, cancellationToken).ConfigureAwait(false);
+        if (result.IsVerified && options.Conversion.Enabled && number is not null)
+        {
+            try
+            {
+                await store.RecordAsync(policy.Scope + "verified:" + (number.RegionCode ?? "001"), options.Conversion.Window, timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.GuardStoreFailed(logger, "verify", "the verification was not counted for the conversion guard", ex.GetType().Name);
+            }
+        }
+
+        return result;
+    }
+
+    private async ValueTask<(OtpGuardDecision Decision, OtpError? StoreError)> AcquireAsync(OtpGuardRequest request, string operation, PhoneNumber? number, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await store.TryAcquireAsync(request, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            if (policy.Options.OnStoreFailure == OtpGuardFailureMode.FailOpen)
+            {
+                Log.GuardStoreFailed(logger, operation, $"the {operation} went through unguarded (SendGuard:OnStoreFailure is FailOpen)", ex.GetType().Name);
+                return (OtpGuardDecision.Allowed, null);
+            }
+
+            Log.GuardStoreFailed(logger, operation, $"the {operation} was refused (SendGuard:OnStoreFailure is FailClosed)", ex.GetType().Name);
+            OtpTelemetry.RecordGuardRefusal(OtpGuardRules.StoreUnavailable, operation);
+            return (default, new OtpError(OtpErrorCode.ProviderUnavailable, $"The send guard's store could not be reached, so the {operation} was refused before any provider was called. Trying again later may succeed.")
+            {
+                ProviderCode = OtpGuardRules.StoreUnavailable,
+                IsTransient = true,
+            });
+        }
+    }
+
+    private OtpError Refuse(string rule, string operation, PhoneNumber? number, TimeSpan? retryAfter, string message)
+    {
+        OtpTelemetry.RecordGuardRefusal(rule, operation);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            Log.GuardRefused(logger, operation, rule, number?.Masked ?? "-", retryAfter?.TotalSeconds ?? 0);
+        }
+
+        var blocked = rule is OtpGuardRules.BlockedNumber or OtpGuardRules.BlockedRegion;
+        return new OtpError(blocked ? OtpErrorCode.Blocked : OtpErrorCode.RateLimited, message)
+        {
+            ProviderCode = rule,
+            IsTransient = !blocked,
+            RetryAfter = retryAfter,
+        };
+    }
+
+    private static string Explain(string rule, string? region) => rule switch
+    {
+        OtpGuardRules.Cooldown => "A code was sent to this number moments ago (SendGuard:Cooldown): wait before sending another.",
+        OtpGuardRules.Number => "Too many codes were sent to this number (SendGuard:MaxSendsPerNumber): try again later.",
+        OtpGuardRules.Ip => "Too many codes were requested from this client IP (SendGuard:MaxSendsPerIp): try again later.",
+        OtpGuardRules.RegionsPerIp => "This client IP requested codes for too many countries (SendGuard:MaxRegionsPerIp): try again later.",
+        OtpGuardRules.Region => $"Too many codes were sent to numbers of region {region ?? "unknown"} (SendGuard:MaxSendsPerRegion): try again later.",
+        OtpGuardRules.Global => "The app sent as many codes this hour as it allows (SendGuard:MaxSendsPerHour): try again later.",
+        OtpGuardRules.Conversion => $"Sends to region {region ?? "unknown"} are throttled: most recent codes there were never verified (SendGuard:Conversion). Try again later.",
+        _ => $"Refused by the send guard ({rule}): try again later.",
+    };
+}
