@@ -17,11 +17,11 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
-    /// <summary>KEYS[1]: the session. ARGV: value, expiry (Unix ms). Refuses to overwrite.</summary>
+    /// <summary>KEYS[1]: the session. ARGV: value, time to live (ms). Refuses to overwrite.</summary>
     internal const string CreateScript = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[1], 'd', ARGV[1], 'a', 0)
-        redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
         return 1
         """;
 
@@ -33,14 +33,14 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
         return {d, a}
         """;
 
-    public async Task CreateAsync(string verificationId, OtpChallenge challenge, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public async Task CreateAsync(string verificationId, OtpChallenge challenge, DateTimeOffset expiresAt, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);
         ArgumentNullException.ThrowIfNull(challenge);
         var key = keys.Session(verificationId);
         var value = Seal(key, challenge, expiresAt);
         var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        var created = (long)await database.ScriptEvaluateAsync(CreateScript, [key], [value, expiresAt.ToUnixTimeMilliseconds()]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var created = (long)await database.ScriptEvaluateAsync(CreateScript, [key], [value, Math.Max(1, (long)Math.Ceiling(timeToLive.TotalMilliseconds))]).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (created != 1)
         {
             throw new InvalidOperationException("A verification session with this id exists already.");

@@ -15,10 +15,11 @@ public interface IOtpSessionStore
     /// <summary>Stores a new session until <paramref name="expiresAt"/>.</summary>
     /// <param name="verificationId">The session's id.</param>
     /// <param name="challenge">The challenge to keep.</param>
-    /// <param name="expiresAt">When the session is gone.</param>
+    /// <param name="expiresAt">When the session is gone, by the app's <see cref="TimeProvider"/> (compared with the <c>now</c> of <see cref="BeginAttemptAsync"/>).</param>
+    /// <param name="timeToLive">The same instant as a duration from now: what a store that expires entries by its own clock (Redis) uses.</param>
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>A task that completes when the session is stored.</returns>
-    Task CreateAsync(string verificationId, OtpChallenge challenge, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+    Task CreateAsync(string verificationId, OtpChallenge challenge, DateTimeOffset expiresAt, TimeSpan timeToLive, CancellationToken cancellationToken = default);
 
     /// <summary>Counts one more check attempt of a session and returns it, in one atomic step.</summary>
     /// <param name="verificationId">The session's id.</param>

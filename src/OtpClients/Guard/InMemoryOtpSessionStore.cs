@@ -18,7 +18,7 @@ internal sealed class InMemoryOtpSessionStore(TimeProvider timeProvider) : IOtpS
     /// <summary>Gets how many sessions are stored (for tests).</summary>
     internal int Count => sessions.Count;
 
-    public Task CreateAsync(string verificationId, OtpChallenge challenge, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public Task CreateAsync(string verificationId, OtpChallenge challenge, DateTimeOffset expiresAt, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);
         ArgumentNullException.ThrowIfNull(challenge);

@@ -13,6 +13,9 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
 
     private const int IdBytes = 16;
 
+    private static readonly System.Buffers.SearchValues<char> IdCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     public async Task<OtpSessionStartResult> StartAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -29,7 +32,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         try
         {
             // The code is out: the session is written even if the caller cancels now, or the user could never verify it.
-            await store.CreateAsync(id, challenge, expiresAt, CancellationToken.None).ConfigureAwait(false);
+            await store.CreateAsync(id, challenge, expiresAt, expiresAt - now, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -116,15 +119,9 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             return false;
         }
 
-        Span<byte> bytes = stackalloc byte[IdBytes + 2];
-        if (!Base64Url.TryDecodeFromChars(id, bytes, out var written) || written != IdBytes)
-        {
-            return false;
-        }
-
-        // Canonical only: the last character's unused bits are zero, so one id has one spelling.
-        Span<char> again = stackalloc char[IdLength];
-        return Base64Url.TryEncodeToChars(bytes[..IdBytes], again, out _) && again.SequenceEqual(id);
+        // Canonical only: 22 characters carry 132 bits, so the last one's 4 unused bits are zero (A, Q, g or w) and one
+        // id has one spelling.
+        return !id.AsSpan().ContainsAnyExcept(IdCharacters) && id[^1] is 'A' or 'Q' or 'g' or 'w';
     }
 
     private static string NewId()
