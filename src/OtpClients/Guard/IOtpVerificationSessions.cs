@@ -37,7 +37,10 @@ public interface IOtpVerificationSessions
     /// <returns>
     /// The verification result: on success <see cref="OtpVerifyResult.PhoneNumber"/> is the number the session sent to.
     /// An id never issued, altered, expired or already completed is <see cref="OtpVerificationStatus.NotFound"/>, with no
-    /// HTTP call; an attempt over the cap is <see cref="OtpVerificationStatus.TooManyAttempts"/>, with no HTTP call.
+    /// HTTP call; an attempt over the cap is <see cref="OtpVerificationStatus.TooManyAttempts"/>, with no HTTP call, until
+    /// the session expires. Concurrent checks of one session (from any instance sharing the store) verify at most once:
+    /// the others get <see cref="OtpVerificationStatus.AlreadyUsed"/>, <see cref="OtpVerificationStatus.NotFound"/> or
+    /// <see cref="OtpVerificationStatus.TooManyAttempts"/>.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="verificationId"/> or <paramref name="code"/> is <see langword="null"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

@@ -79,7 +79,8 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
 
         if (attempt.Attempt > options.MaxAttempts)
         {
-            await TryCompleteAsync(verificationId).ConfigureAwait(false);
+            // The session is not removed here: a check still in flight may be the one that verifies, and removing the
+            // session under it would turn its success into AlreadyUsed. It answers TooManyAttempts until it expires.
             return OtpVerifyResult.Rejected(OtpVerificationStatus.TooManyAttempts);
         }
 
@@ -103,11 +104,14 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
                 return completed
                     ? OtpVerifyResult.VerifiedFor(PhoneNumber.TryParse(challenge.PhoneNumber, out var number) ? number.E164 : challenge.PhoneNumber, result.ProviderStatus)
                     : OtpVerifyResult.Rejected(OtpVerificationStatus.AlreadyUsed, result.ProviderStatus);
-            case OtpVerificationStatus.Expired or OtpVerificationStatus.AlreadyUsed or OtpVerificationStatus.Cancelled or OtpVerificationStatus.TooManyAttempts or OtpVerificationStatus.NotFound:
-                await TryCompleteAsync(verificationId).ConfigureAwait(false); // final: the session can never verify
+            case OtpVerificationStatus.Expired or OtpVerificationStatus.Cancelled or OtpVerificationStatus.NotFound:
+                await TryCompleteAsync(verificationId).ConfigureAwait(false); // final: the challenge can never verify
                 return result;
             default:
-                return result; // a wrong code or a failed check: the attempt is counted, the session stays
+                // A wrong code or a failed check: the attempt is counted, the session stays. So do the provider's
+                // AlreadyUsed and TooManyAttempts, which a concurrent check of the same session can cause: removing the
+                // session then could fail the check that verified. The attempt cap holds either way.
+                return result;
         }
     }
 

@@ -123,28 +123,26 @@ internal sealed class SendGuardPolicy
             }
         }
 
+        // Checked when off too: a bad value fails at start, not on the day the rule is turned on.
         var conversion = options.Conversion;
-        if (conversion.Enabled)
+        if (conversion.Window <= TimeSpan.Zero || conversion.Window > TimeSpan.FromDays(31))
         {
-            if (conversion.Window <= TimeSpan.Zero || conversion.Window > TimeSpan.FromDays(31))
-            {
-                errors.Add($"{path}:Conversion:Window must be more than zero and at most 31 days; it is {conversion.Window}.");
-            }
+            errors.Add($"{path}:Conversion:Window must be more than zero and at most 31 days; it is {conversion.Window}.");
+        }
 
-            if (conversion.GracePeriod < TimeSpan.Zero || conversion.GracePeriod >= conversion.Window)
-            {
-                errors.Add($"{path}:Conversion:GracePeriod must be 0 or more and shorter than {path}:Conversion:Window; it is {conversion.GracePeriod}.");
-            }
+        if (conversion.GracePeriod < TimeSpan.Zero || conversion.GracePeriod >= conversion.Window)
+        {
+            errors.Add($"{path}:Conversion:GracePeriod must be 0 or more and shorter than {path}:Conversion:Window; it is {conversion.GracePeriod}.");
+        }
 
-            if (conversion.MinSends < 1)
-            {
-                errors.Add($"{path}:Conversion:MinSends must be 1 or more; it is {conversion.MinSends}.");
-            }
+        if (conversion.MinSends < 1)
+        {
+            errors.Add($"{path}:Conversion:MinSends must be 1 or more; it is {conversion.MinSends}.");
+        }
 
-            if (!(conversion.MaxUnverifiedRatio is > 0 and <= 1))
-            {
-                errors.Add($"{path}:Conversion:MaxUnverifiedRatio must be more than 0 and at most 1; it is {conversion.MaxUnverifiedRatio}.");
-            }
+        if (!(conversion.MaxUnverifiedRatio is > 0 and <= 1))
+        {
+            errors.Add($"{path}:Conversion:MaxUnverifiedRatio must be more than 0 and at most 1; it is {conversion.MaxUnverifiedRatio}.");
         }
 
         if (!Enum.IsDefined(options.OnStoreFailure))

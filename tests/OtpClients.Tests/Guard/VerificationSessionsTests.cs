@@ -120,7 +120,7 @@ public sealed class VerificationSessionsTests(StoreKind store) : GuardFixture(st
     }
 
     [Test]
-    public async Task CheckAsync_OverMaxAttempts_ReturnsTooManyAttemptsWithoutHttpAndEndsTheSession()
+    public async Task CheckAsync_OverMaxAttempts_ReturnsTooManyAttemptsWithoutHttpUntilItExpires()
     {
         Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"verify_status\": \"FAILED\"}"));
         Server.Answer(Endpoints.AmmSearch, Reply.Json(200, "{\"verify_id\": \"amm-1\", \"verify_status\": \"PENDING\"}"));
@@ -140,7 +140,7 @@ public sealed class VerificationSessionsTests(StoreKind store) : GuardFixture(st
         {
             Assert.That(wrong.Select(r => r.Status), Is.All.EqualTo(OtpVerificationStatus.InvalidCode));
             Assert.That(fourth.Status, Is.EqualTo(OtpVerificationStatus.TooManyAttempts));
-            Assert.That(fifth.Status, Is.EqualTo(OtpVerificationStatus.NotFound), "the exhausted session is gone");
+            Assert.That(fifth.Status, Is.EqualTo(OtpVerificationStatus.TooManyAttempts), "the exhausted session answers so until it expires");
             Assert.That(Checks(), Is.EqualTo(3));
         });
     }

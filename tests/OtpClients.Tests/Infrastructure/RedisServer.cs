@@ -22,6 +22,9 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Gets the loopback port.</summary>
     public int Port { get; }
 
+    /// <summary>Gets a value indicating whether the server process is running.</summary>
+    public bool IsRunning => process is { HasExited: false };
+
     /// <summary>Gets the StackExchange.Redis configuration string of this server.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 
