@@ -16,6 +16,7 @@ using OtpClients.Benchmarks;
 //   --write-docs  regenerate docs/benchmarks.md from this run
 //   --probe-types [sdk|peer|raw]  which types an AMM send allocates (sampled allocation ticks; a diagnostic)
 //   --probe       bytes per call of the hand-written floor and the SDK with and without AddOtpClient (a diagnostic)
+//   --guard-only  only the send-guard benchmarks (printed; with --write-docs the other sections would be empty)
 //   --smoke       no measurement: run every benchmark body once against the server and exit (used by CI)
 var shortRun = args.Contains("--short");
 var writeDocs = args.Contains("--write-docs");
@@ -53,7 +54,33 @@ if (args.Contains("--smoke"))
         return 1;
     }
 
-    Console.WriteLine("benchmark smoke: every SDK, hand-written and Refit peer operation ran");
+    await using (var guard = await GuardChecks.CreateAsync(requireRedis: false))
+    {
+        if (!(await guard.InMemoryAsync()).IsAllowed)
+        {
+            Console.WriteLine("benchmark smoke: the in-memory guard check was refused");
+            return 1;
+        }
+
+        if (guard.RedisStore is null)
+        {
+            Console.WriteLine("benchmark smoke: redis-server is not installed; the Redis guard benchmarks were skipped");
+        }
+        else
+        {
+            await guard.PingAsync();
+            var smokeRoundTrips = await guard.RoundTripsPerCheckAsync(200);
+            if (smokeRoundTrips is < 0.99 or > 1.05)
+            {
+                Console.WriteLine($"benchmark smoke: a Redis guard check took {smokeRoundTrips:0.00} round trips, not 1");
+                return 1;
+            }
+
+            Console.WriteLine($"benchmark smoke: a Redis guard check is {smokeRoundTrips:0.00} round trips");
+        }
+    }
+
+    Console.WriteLine("benchmark smoke: every SDK, hand-written, Refit peer and guard operation ran");
     return 0;
 }
 
@@ -67,8 +94,15 @@ var config = ManualConfig.CreateEmpty()
     .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "OtpClients.Benchmarks"))
     .WithOptions(ConfigOptions.DisableLogFile);
 
-var summaries = BenchmarkRunner.Run([typeof(OperationBenchmarks), typeof(ThroughputBenchmarks), typeof(ColdStartBenchmarks)], config);
-var markdown = Report.Build(summaries, shortRun, args);
+Type[] types = args.Contains("--guard-only") ? [typeof(GuardBenchmarks)] : [typeof(OperationBenchmarks), typeof(ThroughputBenchmarks), typeof(ColdStartBenchmarks), typeof(GuardBenchmarks)];
+var summaries = BenchmarkRunner.Run(types, config);
+double roundTrips;
+await using (var guard = await GuardChecks.CreateAsync(requireRedis: true))
+{
+    roundTrips = await guard.RoundTripsPerCheckAsync(10_000);
+}
+
+var markdown = Report.Build(summaries, shortRun, args, roundTrips);
 Console.WriteLine(markdown);
 if (writeDocs)
 {
@@ -81,7 +115,7 @@ return summaries.All(s => !s.HasCriticalValidationErrors && s.Reports.All(r => r
 
 internal static class Report
 {
-    public static string Build(Summary[] summaries, bool shortRun, string[] args)
+    public static string Build(Summary[] summaries, bool shortRun, string[] args, double redisRoundTripsPerCheck)
     {
         var text = new StringBuilder();
         var host = summaries[0].HostEnvironmentInfo;
@@ -132,7 +166,7 @@ internal static class Report
         text.AppendLine().AppendLine("## Concurrency and cold start: SDK vs hand-written").AppendLine();
         text.AppendLine("| benchmark | provider | hand-written mean | SDK mean | time ratio | hand-written allocated | SDK allocated | SDK extra |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var summary in summaries.Where(s => s.BenchmarksCases.Length > 0 && s.BenchmarksCases[0].Descriptor.Type != typeof(OperationBenchmarks)))
+        foreach (var summary in summaries.Where(s => s.BenchmarksCases.Length > 0 && s.BenchmarksCases[0].Descriptor.Type != typeof(OperationBenchmarks) && s.BenchmarksCases[0].Descriptor.Type != typeof(GuardBenchmarks)))
         {
             var groups = summary.Reports.GroupBy(r => (Category: r.BenchmarkCase.Descriptor.Categories.FirstOrDefault() ?? "-", Provider: r.BenchmarkCase.Parameters.Items.FirstOrDefault()?.Value?.ToString() ?? "Amm"));
             foreach (var group in groups)
@@ -152,8 +186,37 @@ internal static class Report
             }
         }
 
+        AppendGuard(text, summaries, redisRoundTripsPerCheck);
         text.AppendLine().Append(Explanation);
         return text.ToString();
+    }
+
+    private static void AppendGuard(StringBuilder text, Summary[] summaries, double roundTrips)
+    {
+        var reports = summaries.SelectMany(s => s.Reports).Where(r => r.BenchmarkCase.Descriptor.Type == typeof(GuardBenchmarks) && r.ResultStatistics is not null).ToList();
+        if (reports.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine().AppendLine("## Send guard: the cost of one check").AppendLine();
+        text.AppendLine("One check as the guard makes it before a send with the default rules (cooldown, per-number budget, per-IP budget,");
+        text.AppendLine("regions per IP: four counters), every check allowed and counted (`tests/OtpClients.Benchmarks/GuardBenchmarks.cs`).");
+        text.AppendLine("On Redis (a local `redis-server`, one connection) next to a bare `PING` on the same connection: one check is one");
+        text.AppendLine(CultureInfo.InvariantCulture, $"round trip — **{roundTrips:0.00} commands sent per check**, counted from Redis's `INFO commandstats` over 10,000 checks.").AppendLine();
+        text.AppendLine("| benchmark | mean | checks/s | allocated | vs PING (time) |");
+        text.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var group in reports.GroupBy(r => r.BenchmarkCase.Descriptor.Categories.FirstOrDefault() ?? "-"))
+        {
+            var ping = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline)?.ResultStatistics?.Mean;
+            foreach (var report in group)
+            {
+                var mean = report.ResultStatistics!.Mean;
+                var bytes = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0;
+                var ratio = ping is { } p ? (mean / p).ToString("0.00", CultureInfo.InvariantCulture) : "—";
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key}: {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo} | {Time(mean)} | {1e9 / mean:N0} | {Bytes(bytes)} | {ratio} |");
+            }
+        }
     }
 
     private const string Explanation = """
