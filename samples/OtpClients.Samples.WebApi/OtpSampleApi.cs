@@ -1,12 +1,10 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using OtpClients.Emulator;
 
 namespace OtpClients.Samples.WebApi;
 
 /// <summary>
-/// A minimal API that sends and verifies OTPs: AddOtpClient bound from appsettings.json (failover AMM → iP1),
-/// POST /otp/send and POST /otp/verify, errors as ProblemDetails. With Otp:UseEmulator (Development) it starts the
+/// A minimal API that sends and verifies OTPs: AddOtpClient bound from appsettings.json (failover AMM → iP1, the send
+/// guard), verification sessions behind POST /otp/send and POST /otp/verify, errors as ProblemDetails. With Otp:UseEmulator (Development) it starts the
 /// emulator in process and points both providers at it.
 /// </summary>
 public static class OtpSampleApi
@@ -30,48 +28,60 @@ public static class OtpSampleApi
         }
 
         builder.Services.AddProblemDetails();
+
+        // Otp:SendGuard in appsettings.json turns the send guard on (SMS pumping, per-number and per-IP budgets);
+        // IOtpVerificationSessions keeps each challenge on the server behind an opaque id.
         builder.Services.AddOtpClient(builder.Configuration.GetSection("Otp"));
-        builder.Services.AddSingleton<ChallengeStore>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        app.MapPost("/otp/send", async (SendBody body, IOtpClient otp, ChallengeStore store, CancellationToken cancellationToken) =>
+        app.MapPost("/otp/send", async (SendBody body, HttpContext http, IOtpVerificationSessions sessions, CancellationToken cancellationToken) =>
         {
-            var result = await otp.SendAsync(new OtpSendRequest(body.Phone ?? string.Empty), cancellationToken);
-            if (!result.IsSuccess)
+            var started = await sessions.StartAsync(
+                new OtpSendRequest(body.Phone ?? string.Empty) { ClientIpAddress = http.Connection.RemoteIpAddress?.ToString() },
+                cancellationToken);
+            if (!started.IsSuccess)
             {
-                return Problem(result.Error);
+                return Problem(http, started.Error);
             }
 
-            // The challenge stays on the server: the client gets an opaque token for it.
-            var token = store.Add(result.Challenge);
-            return Results.Ok(new SendAnswer(token, result.Challenge.ProviderName, result.Challenge.ExpiresAt));
+            // The browser gets the session's opaque id; the challenge and the number stay on the server.
+            return Results.Ok(new SendAnswer(started.VerificationId, started.ProviderName, started.ExpiresAt));
         });
 
-        app.MapPost("/otp/verify", async (VerifyBody body, IOtpClient otp, ChallengeStore store, CancellationToken cancellationToken) =>
+        app.MapPost("/otp/verify", async (VerifyBody body, HttpContext http, IOtpVerificationSessions sessions, CancellationToken cancellationToken) =>
         {
-            if (body.Challenge is null || !store.TryGet(body.Challenge, out var challenge))
-            {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown challenge", detail: "Send a new code.");
-            }
-
-            var result = await otp.VerifyAsync(new OtpVerifyRequest(challenge, body.Code ?? string.Empty), cancellationToken);
+            var result = await sessions.CheckAsync(body.VerificationId ?? string.Empty, body.Code ?? string.Empty, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
             if (result.Error is not null)
             {
-                return Problem(result.Error);
+                return Problem(http, result.Error);
             }
 
-            if (result.Status is not (OtpVerificationStatus.InvalidCode))
+            if (result.Status == OtpVerificationStatus.NotFound)
             {
-                store.Remove(body.Challenge);
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown verification", detail: "The verification is unknown, used or expired: send a new code.");
             }
 
-            return Results.Ok(new VerifyAnswer(result.Status.ToString(), result.IsVerified));
+            // On success the number comes from the server's session: the one the code was texted to.
+            return Results.Ok(new VerifyAnswer(result.Status.ToString(), result.IsVerified, result.IsVerified ? result.PhoneNumber : null));
         });
 
         return app;
+    }
+
+    /// <summary>Maps an <see cref="OtpError"/> to an HTTP problem, with <c>Retry-After</c> when the error has one.</summary>
+    public static IResult Problem(HttpContext http, OtpError error)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(error);
+        if (error.RetryAfter is { } retryAfter)
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Problem(error);
     }
 
     /// <summary>Maps an <see cref="OtpError"/> to an HTTP problem an API client can act on.</summary>
@@ -81,10 +91,16 @@ public static class OtpSampleApi
         {
             OtpErrorCode.InvalidRequest or OtpErrorCode.InvalidPhoneNumber or OtpErrorCode.InvalidSender or OtpErrorCode.InvalidMessage or OtpErrorCode.NotSupported => StatusCodes.Status400BadRequest,
             OtpErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
+            OtpErrorCode.Blocked => StatusCodes.Status403Forbidden,
             OtpErrorCode.ProviderUnavailable or OtpErrorCode.Timeout or OtpErrorCode.NetworkError => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status502BadGateway,
         };
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code.ToString(), ["mayHaveBeenAccepted"] = error.MayHaveBeenAccepted };
+        if ((error.Code is OtpErrorCode.RateLimited or OtpErrorCode.Blocked) && error.ProviderCode is { } rule)
+        {
+            extensions["rule"] = rule; // the send guard's rule, or the provider's code
+        }
+
         if (error.RetryAfter is { } retryAfter)
         {
             extensions["retryAfterSeconds"] = (int)Math.Ceiling(retryAfter.TotalSeconds);
@@ -96,25 +112,8 @@ public static class OtpSampleApi
 
 public sealed record SendBody(string? Phone);
 
-public sealed record SendAnswer(string Challenge, string Provider, DateTimeOffset? ExpiresAt);
+public sealed record SendAnswer(string VerificationId, string Provider, DateTimeOffset ExpiresAt);
 
-public sealed record VerifyBody(string? Challenge, string? Code);
+public sealed record VerifyBody(string? VerificationId, string? Code);
 
-public sealed record VerifyAnswer(string Status, bool Verified);
-
-/// <summary>Challenges kept on the server, by an opaque token. A real app would use its session or a distributed cache.</summary>
-public sealed class ChallengeStore
-{
-    private readonly ConcurrentDictionary<string, OtpChallenge> challenges = new(StringComparer.Ordinal);
-
-    public string Add(OtpChallenge challenge)
-    {
-        var token = RandomNumberGenerator.GetHexString(32, lowercase: true);
-        challenges[token] = challenge;
-        return token;
-    }
-
-    public bool TryGet(string token, out OtpChallenge challenge) => challenges.TryGetValue(token, out challenge!);
-
-    public void Remove(string token) => challenges.TryRemove(token, out _);
-}
+public sealed record VerifyAnswer(string Status, bool Verified, string? PhoneNumber);

@@ -10,7 +10,10 @@ using OtpClients.Samples.WebApi;
 
 namespace OtpClients.Tests.Samples;
 
-/// <summary>The Web API sample, started as in Development (emulator in process), driven over HTTP.</summary>
+/// <summary>
+/// The Web API sample, started as in Development (emulator in process) with its appsettings.json (send guard and
+/// sessions on), driven over HTTP. Each test texts its own number: the guard's cooldown holds across tests.
+/// </summary>
 public sealed class WebApiSampleTests
 {
     private WebApplication app = null!;
@@ -20,7 +23,8 @@ public sealed class WebApiSampleTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        app = await OtpSampleApi.BuildAsync(["--urls=http://127.0.0.1:0", "--environment=Development", "--Logging:LogLevel:Default=Warning"]);
+        // Every test calls from 127.0.0.1: a larger IP budget than the sample's, so the tests do not share one.
+        app = await OtpSampleApi.BuildAsync(["--urls=http://127.0.0.1:0", "--environment=Development", "--Logging:LogLevel:Default=Warning", "--Otp:SendGuard:MaxSendsPerIp=100", "--Otp:SendGuard:MaxRegionsPerIp=10"]);
         await app.StartAsync();
         emulator = app.Services.GetRequiredService<OtpEmulator>();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -45,7 +49,7 @@ public sealed class WebApiSampleTests
         var sent = await (await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 123 4567" })).Content.ReadFromJsonAsync<JsonObject>();
         var code = emulator.Outbox.LastCodeFor("+393481234567");
 
-        using var verify = await http.PostAsJsonAsync("/otp/verify", new { challenge = sent!["challenge"]!.GetValue<string>(), code });
+        using var verify = await http.PostAsJsonAsync("/otp/verify", new { verificationId = sent!["verificationId"]!.GetValue<string>(), code });
         var answer = await verify.Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.Multiple(() =>
@@ -55,6 +59,8 @@ public sealed class WebApiSampleTests
             Assert.That(verify.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(answer!["verified"]!.GetValue<bool>(), Is.True);
             Assert.That(answer["status"]!.GetValue<string>(), Is.EqualTo("Verified"));
+            Assert.That(answer["phoneNumber"]!.GetValue<string>(), Is.EqualTo("+393481234567"), "the number comes from the server's session");
+            Assert.That(sent.ContainsKey("challenge"), Is.False, "the challenge never leaves the server");
         });
     }
 
@@ -64,7 +70,7 @@ public sealed class WebApiSampleTests
         emulator.Faults.Add(new OtpEmulatorFault { Provider = "AMM", StatusCode = 503, Count = null });
         var sent = await (await http.PostAsJsonAsync("/otp/send", new { phone = "+46 70 123 45 67" })).Content.ReadFromJsonAsync<JsonObject>();
         var code = emulator.Outbox.LastCodeFor("+46701234567");
-        var answer = await (await http.PostAsJsonAsync("/otp/verify", new { challenge = sent!["challenge"]!.GetValue<string>(), code })).Content.ReadFromJsonAsync<JsonObject>();
+        var answer = await (await http.PostAsJsonAsync("/otp/verify", new { verificationId = sent!["verificationId"]!.GetValue<string>(), code })).Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.Multiple(() =>
         {
@@ -77,7 +83,7 @@ public sealed class WebApiSampleTests
     public async Task Errors_AreProblemDetails()
     {
         using var badPhone = await http.PostAsJsonAsync("/otp/send", new { phone = "348 123" });
-        using var unknown = await http.PostAsJsonAsync("/otp/verify", new { challenge = "nope", code = "1234" });
+        using var unknown = await http.PostAsJsonAsync("/otp/verify", new { verificationId = "nope", code = "1234" });
         var problem = await badPhone.Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.Multiple(() =>
@@ -93,18 +99,70 @@ public sealed class WebApiSampleTests
     [Test]
     public async Task Verify_WrongCodeThenRight_InvalidCodeThenVerified()
     {
-        var sent = await (await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 123 4567" })).Content.ReadFromJsonAsync<JsonObject>();
-        var token = sent!["challenge"]!.GetValue<string>();
-        var code = emulator.Outbox.LastCodeFor("+393481234567")!;
-        var wrong = await (await http.PostAsJsonAsync("/otp/verify", new { challenge = token, code = code == "0000" ? "1111" : "0000" })).Content.ReadFromJsonAsync<JsonObject>();
-        var right = await (await http.PostAsJsonAsync("/otp/verify", new { challenge = token, code })).Content.ReadFromJsonAsync<JsonObject>();
-        using var replay = await http.PostAsJsonAsync("/otp/verify", new { challenge = token, code });
+        var sent = await (await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 222 3333" })).Content.ReadFromJsonAsync<JsonObject>();
+        var id = sent!["verificationId"]!.GetValue<string>();
+        var code = emulator.Outbox.LastCodeFor("+393482223333")!;
+        var wrong = await (await http.PostAsJsonAsync("/otp/verify", new { verificationId = id, code = code == "0000" ? "1111" : "0000" })).Content.ReadFromJsonAsync<JsonObject>();
+        var right = await (await http.PostAsJsonAsync("/otp/verify", new { verificationId = id, code })).Content.ReadFromJsonAsync<JsonObject>();
+        using var replay = await http.PostAsJsonAsync("/otp/verify", new { verificationId = id, code });
 
         Assert.Multiple(() =>
         {
             Assert.That(wrong!["status"]!.GetValue<string>(), Is.EqualTo("InvalidCode"));
+            Assert.That(wrong["phoneNumber"], Is.Null);
             Assert.That(right!["verified"]!.GetValue<bool>(), Is.True);
-            Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a verified challenge is forgotten");
+            Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a verified session is gone");
+        });
+    }
+
+    [Test]
+    public async Task Send_SameNumberWithinTheCooldown_Is429WithRetryAfterAndSendsNothing()
+    {
+        using var first = await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 444 5555" });
+        using var second = await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 444 5555" });
+        var problem = await second.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(second.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(30)));
+            Assert.That(problem!["title"]!.GetValue<string>(), Is.EqualTo("RateLimited"));
+            Assert.That(problem["rule"]!.GetValue<string>(), Is.EqualTo("cooldown"));
+            Assert.That(emulator.Outbox.Messages.Count(m => m.PhoneNumber == "+393484445555"), Is.EqualTo(1), "one SMS");
+        });
+    }
+
+    [Test]
+    public async Task Send_RegionNotAllowed_Is403AndSendsNothing()
+    {
+        using var blocked = await http.PostAsJsonAsync("/otp/send", new { phone = "+44 7400 123456" });
+        var problem = await blocked.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(blocked.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(problem!["title"]!.GetValue<string>(), Is.EqualTo("Blocked"));
+            Assert.That(problem["rule"]!.GetValue<string>(), Is.EqualTo("blocked_region"));
+            Assert.That(emulator.Outbox.Messages, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Verify_TamperedId_Is404AndChecksNothing()
+    {
+        var sent = await (await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 666 7777" })).Content.ReadFromJsonAsync<JsonObject>();
+        var id = sent!["verificationId"]!.GetValue<string>();
+        var code = emulator.Outbox.LastCodeFor("+393486667777")!;
+        var tampered = (id[0] == 'A' ? 'B' : 'A') + id[1..];
+
+        using var answer = await http.PostAsJsonAsync("/otp/verify", new { verificationId = tampered, code });
+        var right = await (await http.PostAsJsonAsync("/otp/verify", new { verificationId = id, code })).Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(right!["verified"]!.GetValue<bool>(), Is.True, "the real session is untouched");
         });
     }
 }
