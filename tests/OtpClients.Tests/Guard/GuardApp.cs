@@ -13,7 +13,7 @@ public enum StoreKind
 }
 
 /// <summary>
-/// One app instance: its own service provider with an AMM client pointed at a stand-in, the send guard and sessions,
+/// One app instance: its own service provider with an AMM client pointed at a stand-in (and any other providers a test adds), the send guard and sessions,
 /// and the in-memory stores or the Redis ones (a key prefix per test keeps tests apart on one server).
 /// </summary>
 public sealed class GuardApp : IAsyncDisposable
@@ -42,7 +42,8 @@ public sealed class GuardApp : IAsyncDisposable
         Action<OtpSendGuardOptions>? guard,
         Action<OtpSessionOptions>? sessions = null,
         Action<IServiceCollection>? services = null,
-        ILoggerProvider? logger = null)
+        ILoggerProvider? logger = null,
+        Action<OtpClientBuilder>? providers = null)
     {
         var collection = new ServiceCollection();
         collection.AddSingleton(clock);
@@ -61,6 +62,7 @@ public sealed class GuardApp : IAsyncDisposable
                 o.MaxRetryAttempts = 0;
                 o.AttemptTimeout = TimeSpan.FromSeconds(5);
             });
+            providers?.Invoke(otp);
             if (guard is not null)
             {
                 otp.UseSendGuard(guard);
@@ -138,9 +140,9 @@ public abstract class GuardFixture(StoreKind store) : WireMockFixture
         apps.Clear();
     }
 
-    protected GuardApp App(Action<OtpSendGuardOptions>? guard, Action<OtpSessionOptions>? sessions = null, Action<IServiceCollection>? services = null, ILoggerProvider? logger = null)
+    protected GuardApp App(Action<OtpSendGuardOptions>? guard, Action<OtpSessionOptions>? sessions = null, Action<IServiceCollection>? services = null, ILoggerProvider? logger = null, Action<OtpClientBuilder>? providers = null)
     {
-        var app = GuardApp.Create(Server.BaseAddress(), Clock, Store, Redis, KeyPrefix, guard, sessions, services, logger);
+        var app = GuardApp.Create(Server.BaseAddress(), Clock, Store, Redis, KeyPrefix, guard, sessions, services, logger, providers);
         apps.Add(app);
         return app;
     }
