@@ -229,6 +229,7 @@ public sealed class RedisProcess : IDisposable
         this.process = process;
         this.directory = directory;
         Configuration = "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose(); // a run stopped early leaves no server behind
     }
 
     public static bool IsInstalled => Executable() is not null;
@@ -273,10 +274,17 @@ public sealed class RedisProcess : IDisposable
 
     public void Dispose()
     {
-        if (!process.HasExited)
+        try
         {
-            process.Kill();
-            process.WaitForExit();
+            if (!process.HasExited)
+            {
+                process.Kill();
+                process.WaitForExit();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return; // disposed already
         }
 
         process.Dispose();
