@@ -86,6 +86,10 @@ public sealed class OtpClientBuilder
         options.ValidateOnStart();
         Services.AddSingleton<IValidateOptions<TOptions>>(new OtpProviderOptionsValidator<TOptions>(clientName));
 
+        Services.TryAddSingleton<OtpProviderHealthMonitor>();
+        Services.TryAddSingleton<IOtpProviderHealth>(static sp => sp.GetRequiredService<OtpProviderHealthMonitor>());
+        Services.AddSingleton(new OtpProviderHealthEntry(Name, descriptor.Name, clientName, sp => sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName)));
+
         var http = Services.AddHttpClient(clientName)
             .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(clientName).BaseAddress)

@@ -29,6 +29,9 @@ internal static class OtpResilience
     /// <summary>When the pipeline started with the current request (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     private static readonly ResiliencePropertyKey<long> StartKey = new("OtpClients.Start");
 
+    /// <summary>Whether the last attempt counted as a provider failure, as the health recorder classified it (the breaker reuses it).</summary>
+    private static readonly ResiliencePropertyKey<bool> FailedKey = new("OtpClients.Failed");
+
     /// <summary>Adds the provider's resilience handler, built from the named options and rebuilt when they reload.</summary>
     public static IHttpClientBuilder AddOtpResilience<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IHttpClientBuilder http, string providerName)
         where TOptions : OtpProviderOptions
@@ -40,14 +43,16 @@ internal static class OtpResilience
             var options = context.GetOptions<TOptions>(optionsName);
             var services = context.ServiceProvider;
             var events = new LoggingResilienceEvents(services.GetRequiredService<ILoggerFactory>().CreateLogger("OtpClients.Resilience"));
-            Configure(builder, options, providerName, services.GetRequiredService<TimeProvider>(), events);
+            var health = services.GetService<OtpProviderHealthMonitor>()?.Get(optionsName, options.CircuitBreaker);
+            health?.Reset(options.CircuitBreaker);
+            Configure(builder, options, providerName, services.GetRequiredService<TimeProvider>(), events, health);
         });
         return http;
     }
 
     /// <summary>Adds the strategies to a pipeline builder (also used alone, by tests and benchmarks).</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "AddStrategy validates StartStampOptions with data annotations; it has no members to validate, so trimming removes nothing it needs.")]
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, OtpProviderOptions options, string providerName, TimeProvider timeProvider, IOtpResilienceEvents? events = null)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, OtpProviderOptions options, string providerName, TimeProvider timeProvider, IOtpResilienceEvents? events = null, ProviderHealthTracker? health = null)
     {
         builder.AddStrategy(_ => new StartStamp(timeProvider), new StartStampOptions());
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout });
@@ -81,18 +86,32 @@ internal static class OtpResilience
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
-                ShouldHandle = args => IsProviderFailureAsync(args.Outcome, args.Context, options.MaxResponseBytes),
+                ShouldHandle = args => args.Context.Properties.TryGetValue(FailedKey, out var failed)
+                    ? new ValueTask<bool>(failed)
+                    : IsProviderFailureAsync(args.Outcome, args.Context, options.MaxResponseBytes),
                 OnOpened = args =>
                 {
+                    health?.Opened(args.BreakDuration);
                     events?.OnCircuitOpened(providerName, args.BreakDuration);
+                    return default;
+                },
+                OnHalfOpened = _ =>
+                {
+                    health?.HalfOpened();
                     return default;
                 },
                 OnClosed = _ =>
                 {
+                    health?.Closed();
                     events?.OnCircuitClosed(providerName);
                     return default;
                 },
             });
+        }
+
+        if (health is not null)
+        {
+            builder.AddStrategy(_ => new HealthRecorder(health, options.MaxResponseBytes), new HealthRecorderOptions());
         }
 
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "attempt", Timeout = options.AttemptTimeout });
@@ -208,6 +227,36 @@ internal static class OtpResilience
     private sealed class StartStampOptions : ResilienceStrategyOptions
     {
         public StartStampOptions() => Name = "start";
+    }
+
+    /// <summary>
+    /// Inside the circuit breaker: counts each attempt and whether it failed the way the breaker counts failures, for
+    /// <see cref="IOtpProviderHealth"/>, and leaves that verdict on the context so the breaker does not classify twice.
+    /// </summary>
+    private sealed class HealthRecorder(ProviderHealthTracker health, int maxResponseBytes) : ResilienceStrategy<HttpResponseMessage>
+    {
+        protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+            Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+            ResilienceContext context,
+            TState state)
+        {
+            context.Properties.Set(FailedKey, false); // until this attempt is classified (a cancelled one never is)
+            var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            if (outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+            {
+                return outcome; // the caller gave up: says nothing about the provider
+            }
+
+            var failed = await IsProviderFailureAsync(outcome, context, maxResponseBytes).ConfigureAwait(context.ContinueOnCapturedContext);
+            health.Record(failed);
+            context.Properties.Set(FailedKey, failed);
+            return outcome;
+        }
+    }
+
+    private sealed class HealthRecorderOptions : ResilienceStrategyOptions
+    {
+        public HealthRecorderOptions() => Name = "health";
     }
 }
 
