@@ -1,0 +1,274 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OtpClients.Identity;
+
+/// <summary>
+/// An ASP.NET Core Identity token provider whose codes are made, texted and checked by the OTP provider behind
+/// <see cref="IOtpVerificationSessions"/>, instead of being made locally for the app to text. Registered by
+/// <c>identityBuilder.AddOtpTokenProvider()</c> as Identity's phone provider (<c>"Phone"</c>) and as the provider of
+/// phone-number changes, so <c>SignInManager.TwoFactorSignInAsync</c>, <c>UserManager.GenerateChangePhoneNumberTokenAsync</c>
+/// and <c>UserManager.ChangePhoneNumberAsync</c> use it unchanged.
+/// </summary>
+/// <typeparam name="TUser">The Identity user type.</typeparam>
+/// <remarks>
+/// <para>
+/// <see cref="GenerateAsync"/> sends the code and returns an empty string: there is nothing for the app to text. The
+/// verification stays server-side: a session (<see cref="IOtpVerificationSessions"/>) whose opaque id is kept in the
+/// user's authentication tokens, one per purpose, so the browser never holds it. A new code for a purpose replaces the
+/// previous one.
+/// </para>
+/// <para>
+/// <see cref="ValidateAsync"/> checks the code against that session and accepts it only when the number the code was
+/// sent to is the one the purpose expects (the user's confirmed phone for two-factor sign-in, the new number for a
+/// change). A wrong, expired or used code, too many attempts or no code sent answer <see langword="false"/> (so
+/// Identity's lockout counts it) and the reason is in <see cref="OtpTokenActivity.LastCheck"/> and in the log
+/// (event 1500, with the purpose and status, never the code or the number). A provider failure throws
+/// <see cref="OtpTokenProviderException"/> instead: an outage is not a wrong code and must not lock users out.
+/// </para>
+/// <para>Phone numbers must be stored in international form (E.164, <c>+972501234567</c>).</para>
+/// </remarks>
+public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvider<TUser>
+    where TUser : class
+{
+    private const string ChangePhoneNumberPrefix = "ChangePhoneNumber:";
+    private readonly IServiceProvider services;
+    private readonly OtpTokenProviderOptions options;
+    private readonly OtpTokenActivity activity;
+    private readonly ILogger logger;
+
+    /// <summary>Initializes a new instance of the <see cref="OtpTokenProvider{TUser}"/> class (resolved by Identity from the services).</summary>
+    /// <param name="services">The scope's services: the verification sessions are resolved from them.</param>
+    /// <param name="options">The provider's settings.</param>
+    /// <param name="activity">The scope's record of sends and checks.</param>
+    /// <param name="logger">The logger.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public OtpTokenProvider(IServiceProvider services, IOptions<OtpTokenProviderOptions> options, OtpTokenActivity activity, ILogger<OtpTokenProvider<TUser>> logger)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(activity);
+        ArgumentNullException.ThrowIfNull(logger);
+        this.services = services;
+        this.options = options.Value;
+        this.activity = activity;
+        this.logger = logger;
+    }
+
+    /// <summary>Tells whether the user can get two-factor codes: they have a confirmed phone number in international form.</summary>
+    /// <param name="manager">The user manager.</param>
+    /// <param name="user">The user.</param>
+    /// <returns><see langword="true"/> when the user has a confirmed, well-formed phone number.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="manager"/> or <paramref name="user"/> is <see langword="null"/>.</exception>
+    public async Task<bool> CanGenerateTwoFactorTokenAsync(UserManager<TUser> manager, TUser user)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        ArgumentNullException.ThrowIfNull(user);
+        var phone = await manager.GetPhoneNumberAsync(user).ConfigureAwait(false);
+        return PhoneNumber.TryParse(phone, out _) && await manager.IsPhoneNumberConfirmedAsync(user).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a code for <paramref name="purpose"/> to the user's phone number (for a phone-number change, to the new
+    /// number named in the purpose) and keeps the verification server-side.
+    /// </summary>
+    /// <param name="purpose">Identity's purpose: <c>"TwoFactor"</c>, <c>"ChangePhoneNumber:+…"</c> or the app's own.</param>
+    /// <param name="manager">The user manager.</param>
+    /// <param name="user">The user.</param>
+    /// <returns>An empty string: the code went by SMS from the provider; there is nothing for the app to send.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="OtpTokenProviderException">
+    /// The code was not sent: the user has no usable (or, for two-factor sign-in, no confirmed) phone number
+    /// (<see cref="OtpErrorCode.InvalidRequest"/>), the send guard refused it, or the provider failed.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">No OTP client is registered, or the user store cannot keep authentication tokens.</exception>
+    public async Task<string> GenerateAsync(string purpose, UserManager<TUser> manager, TUser user)
+    {
+        ArgumentNullException.ThrowIfNull(purpose);
+        ArgumentNullException.ThrowIfNull(manager);
+        ArgumentNullException.ThrowIfNull(user);
+        var (phone, problem) = await ExpectedPhoneAsync(purpose, manager, user).ConfigureAwait(false);
+        if (phone is null)
+        {
+            var error = new OtpError(OtpErrorCode.InvalidRequest, problem!);
+            activity.LastSend = OtpSessionStartResult.Failure(error);
+            throw new OtpTokenProviderException(error);
+        }
+
+        var started = await Sessions().StartAsync(new OtpSendRequest(phone.E164)
+        {
+            MessageTemplate = options.MessageTemplate,
+            Sender = options.Sender,
+            ClientIpAddress = options.ClientIpAddress?.Invoke(services),
+        }).ConfigureAwait(false);
+        activity.LastSend = started;
+        if (!started.IsSuccess)
+        {
+            LogSendFailed(logger, PurposeName(purpose), started.Error.Code);
+            throw new OtpTokenProviderException(started.Error);
+        }
+
+        var stored = await manager.SetAuthenticationTokenAsync(user, options.LoginProvider, PurposeName(purpose), started.VerificationId).ConfigureAwait(false);
+        if (!stored.Succeeded)
+        {
+            throw new InvalidOperationException("The OTP token provider could not keep the verification in the user's authentication tokens: " + string.Join(" ", stored.Errors.Select(e => e.Code)));
+        }
+
+        LogSent(logger, PurposeName(purpose), started.ProviderName);
+        return string.Empty;
+    }
+
+    /// <summary>Checks a code the user typed for <paramref name="purpose"/>.</summary>
+    /// <param name="purpose">The purpose the code was generated for.</param>
+    /// <param name="token">The code the user typed (spaces and dashes are ignored).</param>
+    /// <param name="manager">The user manager.</param>
+    /// <param name="user">The user.</param>
+    /// <returns>
+    /// <see langword="true"/> when the provider verified the code and it was sent to the number the purpose expects; the
+    /// session is then gone, so the code works once. <see langword="false"/> otherwise, with the reason in
+    /// <see cref="OtpTokenActivity.LastCheck"/>.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="purpose"/>, <paramref name="manager"/> or <paramref name="user"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OtpTokenProviderException">The provider could not check the code (it is down, or answered something unreadable).</exception>
+    public async Task<bool> ValidateAsync(string purpose, string token, UserManager<TUser> manager, TUser user)
+    {
+        ArgumentNullException.ThrowIfNull(purpose);
+        ArgumentNullException.ThrowIfNull(manager);
+        ArgumentNullException.ThrowIfNull(user);
+        var name = PurposeName(purpose);
+        var verificationId = await manager.GetAuthenticationTokenAsync(user, options.LoginProvider, name).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(verificationId))
+        {
+            return Refuse(name, OtpVerifyResult.Rejected(OtpVerificationStatus.NotFound));
+        }
+
+        var code = Normalize(token);
+        if (code.Length == 0)
+        {
+            return Refuse(name, OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode));
+        }
+
+        var result = await Sessions().CheckAsync(verificationId, code, options.ClientIpAddress?.Invoke(services)).ConfigureAwait(false);
+        activity.LastCheck = result;
+        switch (result.Status)
+        {
+            case OtpVerificationStatus.Verified:
+                await manager.RemoveAuthenticationTokenAsync(user, options.LoginProvider, name).ConfigureAwait(false);
+                var (expected, _) = await ExpectedPhoneAsync(purpose, manager, user).ConfigureAwait(false);
+                if (expected is null || !PhoneNumber.TryParse(result.PhoneNumber, out var verified) || verified != expected)
+                {
+                    // The code was right, but for another number than the purpose expects (the phone changed since).
+                    LogPhoneMismatch(logger, name);
+                    activity.LastCheck = OtpVerifyResult.Rejected(OtpVerificationStatus.NotFound, result.ProviderStatus);
+                    return false;
+                }
+
+                LogVerified(logger, name);
+                return true;
+            case OtpVerificationStatus.Failed:
+                LogCheckFailed(logger, name, result.Error!.Code);
+                throw new OtpTokenProviderException(result.Error);
+            case OtpVerificationStatus.InvalidCode:
+                return Refuse(name, result);
+            default:
+                // Expired, used, cancelled, too many attempts or gone: this code can never work; a new one is needed.
+                await manager.RemoveAuthenticationTokenAsync(user, options.LoginProvider, name).ConfigureAwait(false);
+                return Refuse(name, result);
+        }
+    }
+
+    private bool Refuse(string purposeName, OtpVerifyResult result)
+    {
+        activity.LastCheck = result;
+        LogRefused(logger, purposeName, result.Status);
+        return false;
+    }
+
+    private IOtpVerificationSessions Sessions()
+    {
+        var sessions = options.ClientName is null
+            ? services.GetService<IOtpVerificationSessions>()
+            : services.GetKeyedService<IOtpVerificationSessions>(options.ClientName);
+        return sessions ?? throw new InvalidOperationException(options.ClientName is null
+            ? "The OTP token provider needs an OTP client: call services.AddOtpClient(…)."
+            : $"The OTP token provider needs the OTP client '{options.ClientName}' (OtpTokenProviderOptions.ClientName): call services.AddOtpClient(\"{options.ClientName}\", …).");
+    }
+
+    /// <summary>The number a purpose sends to: the new number of a change, otherwise the user's confirmed phone.</summary>
+    private static async Task<(PhoneNumber? Phone, string? Problem)> ExpectedPhoneAsync(string purpose, UserManager<TUser> manager, TUser user)
+    {
+        if (purpose.StartsWith(ChangePhoneNumberPrefix, StringComparison.Ordinal))
+        {
+            return PhoneNumber.TryParse(purpose[ChangePhoneNumberPrefix.Length..], out var changed, out var error)
+                ? (changed, null)
+                : (null, "The new phone number is not a phone number in international form: " + error);
+        }
+
+        var phone = await manager.GetPhoneNumberAsync(user).ConfigureAwait(false);
+        if (!PhoneNumber.TryParse(phone, out var number, out var problem))
+        {
+            return (null, phone is null ? "The user has no phone number." : "The user's phone number is not in international form: " + problem);
+        }
+
+        if (purpose == "TwoFactor" && !await manager.IsPhoneNumberConfirmedAsync(user).ConfigureAwait(false))
+        {
+            return (null, "The user's phone number is not confirmed; two-factor codes go only to a confirmed number.");
+        }
+
+        return (number, null);
+    }
+
+    /// <summary>The purpose without its data (a change's purpose carries the new number): the authentication token's name.</summary>
+    private static string PurposeName(string purpose)
+    {
+        var colon = purpose.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? purpose : purpose[..colon];
+    }
+
+    private static string Normalize(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return string.Empty;
+        }
+
+        Span<char> buffer = stackalloc char[Math.Min(token.Length, 64)];
+        var length = 0;
+        foreach (var c in token)
+        {
+            if (c is ' ' or '-' or '\t')
+            {
+                continue;
+            }
+
+            if (length == buffer.Length)
+            {
+                return token.Trim(); // too long to be a code: let the provider's check refuse it
+            }
+
+            buffer[length++] = c;
+        }
+
+        return new string(buffer[..length]);
+    }
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "OTP token for {Purpose} refused: {Status}")]
+    private static partial void LogRefused(ILogger logger, string purpose, OtpVerificationStatus status);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "OTP token for {Purpose} was verified for another phone number than the purpose expects; refused")]
+    private static partial void LogPhoneMismatch(ILogger logger, string purpose);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "OTP token for {Purpose} could not be sent: {Code}")]
+    private static partial void LogSendFailed(ILogger logger, string purpose, OtpErrorCode code);
+
+    [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "OTP token for {Purpose} could not be checked: {Code}")]
+    private static partial void LogCheckFailed(ILogger logger, string purpose, OtpErrorCode code);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Debug, Message = "OTP token for {Purpose} sent through {Provider}")]
+    private static partial void LogSent(ILogger logger, string purpose, string provider);
+
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Debug, Message = "OTP token for {Purpose} verified")]
+    private static partial void LogVerified(ILogger logger, string purpose);
+}

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using OtpClients.Identity;
+
+namespace OtpClients.Tests.Identity;
+
+/// <summary>Phone confirmation: GenerateChangePhoneNumberTokenAsync / ChangePhoneNumberAsync through the provider.</summary>
+public sealed partial class OtpTokenProviderTests
+{
+    [Test]
+    public async Task ChangePhoneNumberAsync_CodeSentToTheNewNumber_ChangesAndConfirmsIt()
+    {
+        var identity = App();
+        var id = await identity.CreateUserAsync("lee", twoFactor: false);
+
+        var token = await identity.WithUserAsync(id, (users, user, _) => users.GenerateChangePhoneNumberTokenAsync(user, Phone));
+        var code = emulator.Outbox.LastCodeFor(Phone);
+        Assert.That(code, Is.Not.Null);
+        var changed = await identity.WithUserAsync(id, (users, user, _) => users.ChangePhoneNumberAsync(user, Phone, code!));
+        var (phone, confirmed) = await identity.WithUserAsync(id, async (users, user, _) => (await users.GetPhoneNumberAsync(user), await users.IsPhoneNumberConfirmedAsync(user)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(token, Is.Empty);
+            Assert.That(changed.Succeeded, Is.True, string.Join(", ", changed.Errors.Select(e => e.Code)));
+            Assert.That(phone, Is.EqualTo(Phone));
+            Assert.That(confirmed, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task ChangePhoneNumberAsync_CodeOfAnotherNumber_RefusedAndPhoneUnchanged()
+    {
+        var identity = App();
+        var id = await identity.CreateUserAsync("max", twoFactor: false);
+        await identity.WithUserAsync(id, (users, user, _) => users.GenerateChangePhoneNumberTokenAsync(user, Phone));
+        var code = emulator.Outbox.LastCodeFor(Phone)!;
+
+        // The user received a code on their own phone and claims it confirms someone else's number.
+        var changed = await identity.WithUserAsync(id, (users, user, _) => users.ChangePhoneNumberAsync(user, OtherPhone, code));
+        var phone = await identity.WithUserAsync(id, (users, user, _) => users.GetPhoneNumberAsync(user));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(changed.Succeeded, Is.False);
+            Assert.That(phone, Is.Null);
+            Assert.That(emulator.Outbox.Messages.Select(m => m.PhoneNumber), Has.None.Contain("7654321"), "nothing was sent to the other number");
+        });
+    }
+
+    [Test]
+    public async Task GenerateChangePhoneNumberTokenAsync_NotAPhoneNumber_ThrowsInvalidRequest()
+    {
+        var identity = App();
+        var id = await identity.CreateUserAsync("ned", twoFactor: false);
+
+        var ex = Assert.ThrowsAsync<OtpTokenProviderException>(() => identity.WithUserAsync(id, (users, user, _) => users.GenerateChangePhoneNumberTokenAsync(user, "call me")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Error.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
+            Assert.That(ex.Message, Does.Contain("international form"));
+            Assert.That(emulator.Outbox.Messages, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task GenerateTwoFactorTokenAsync_NewCode_ReplacesThePrevious()
+    {
+        var identity = App();
+        var id = await identity.CreateUserAsync("oz", Phone);
+        await identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone"));
+        var first = emulator.Outbox.LastCodeFor(Phone)!;
+        await identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone"));
+        var second = emulator.Outbox.LastCodeFor(Phone)!;
+
+        var valid = await identity.WithUserAsync(id, (users, user, _) => users.VerifyTwoFactorTokenAsync(user, "Phone", second));
+
+        Assert.That(valid, Is.True);
+        Assume.That(first, Is.Not.EqualTo(second));
+    }
+
+    [Test]
+    public void AddOtpTokenProvider_ReplacesIdentitysPhoneProviderAndHandlesPhoneChanges()
+    {
+        var identity = App();
+
+        var options = identity.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Tokens.ProviderMap["Phone"].ProviderType, Is.EqualTo(typeof(OtpTokenProvider<IdentityUser>)));
+            Assert.That(options.Tokens.ChangePhoneNumberTokenProvider, Is.EqualTo("Phone"));
+        });
+    }
+}
