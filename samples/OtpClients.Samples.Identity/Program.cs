@@ -1,0 +1,4 @@
+using OtpClients.Samples.Identity;
+
+var app = await IdentitySample.BuildAsync(args);
+await app.RunAsync();
