@@ -1,18 +1,26 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OtpClients.Emulator;
 
 namespace OtpClients.Samples.WebApi;
 
 /// <summary>
 /// A minimal API that sends and verifies OTPs: AddOtpClient bound from appsettings.json (failover AMM → iP1, the send
-/// guard), verification sessions behind POST /otp/send and POST /otp/verify, errors as ProblemDetails. With Otp:UseEmulator (Development) it starts the
-/// emulator in process and points both providers at it.
+/// guard), verification sessions behind POST /otp/send and POST /otp/verify, errors as ProblemDetails (a malformed
+/// body too: 400 naming the problem, in every environment), an OpenAPI document at /openapi/v1.json and the providers'
+/// health at /health. With Otp:UseEmulator, or when no provider credentials are set, it starts the emulator in process,
+/// points both providers at it and prints where to read the codes.
 /// </summary>
 public static class OtpSampleApi
 {
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        if (builder.Configuration.GetValue<bool>("Otp:UseEmulator"))
+        var noCredentials = string.IsNullOrEmpty(builder.Configuration["Otp:Amm:AuthKey"]) && string.IsNullOrEmpty(builder.Configuration["Otp:Ip1:ApiKey"]);
+        if (builder.Configuration.GetValue<bool>("Otp:UseEmulator") || noCredentials)
         {
             var emulator = await OtpEmulator.StartAsync();
             builder.Services.AddSingleton(_ => emulator); // created by a factory, so the container disposes it on shutdown
@@ -25,9 +33,18 @@ public static class OtpSampleApi
                 ["Otp:Ip1:AccountId"] = emulator.Credentials.Ip1AccountId,
                 ["Otp:Ip1:ApiKey"] = emulator.Credentials.Ip1ApiKey,
             });
+            Console.WriteLine($"No provider credentials (Otp:Amm:AuthKey, Otp:Ip1:ApiKey): texting through the OtpClients emulator at {emulator.BaseAddress}");
+            Console.WriteLine($"Read the codes it sent at {emulator.BaseAddress}_emulator/messages");
         }
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        // A body that is not JSON, is empty or has a wrong type throws BadHttpRequestException in every environment,
+        // and BadRequestExceptionHandler answers it with a 400 ProblemDetails that names the problem.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddOtpClient();
 
         // Otp:SendGuard in appsettings.json turns the send guard on (SMS pumping, per-number and per-IP budgets);
         // IOtpVerificationSessions keeps each challenge on the server behind an opaque id.
@@ -36,8 +53,10 @@ public static class OtpSampleApi
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
 
-        app.MapPost("/otp/send", async (SendBody body, HttpContext http, IOtpVerificationSessions sessions, CancellationToken cancellationToken) =>
+        app.MapPost("/otp/send", async Task<Results<Ok<SendAnswer>, ProblemHttpResult>> (SendBody body, HttpContext http, IOtpVerificationSessions sessions, CancellationToken cancellationToken) =>
         {
             var started = await sessions.StartAsync(
                 new OtpSendRequest(body.Phone ?? string.Empty) { ClientIpAddress = http.Connection.RemoteIpAddress?.ToString() },
@@ -48,10 +67,16 @@ public static class OtpSampleApi
             }
 
             // The browser gets the session's opaque id; the challenge and the number stay on the server.
-            return Results.Ok(new SendAnswer(started.VerificationId, started.ProviderName, started.ExpiresAt));
-        });
+            return TypedResults.Ok(new SendAnswer(started.VerificationId, started.ProviderName, started.ExpiresAt));
+        })
+        .WithName("SendCode")
+        .WithSummary("Texts a one-time code to a phone number and opens a verification session.")
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        app.MapPost("/otp/verify", async (VerifyBody body, HttpContext http, IOtpVerificationSessions sessions, CancellationToken cancellationToken) =>
+        app.MapPost("/otp/verify", async Task<Results<Ok<VerifyAnswer>, ProblemHttpResult>> (VerifyBody body, HttpContext http, IOtpVerificationSessions sessions, CancellationToken cancellationToken) =>
         {
             var result = await sessions.CheckAsync(body.VerificationId ?? string.Empty, body.Code ?? string.Empty, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
             if (result.Error is not null)
@@ -61,18 +86,35 @@ public static class OtpSampleApi
 
             if (result.Status == OtpVerificationStatus.NotFound)
             {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown verification", detail: "The verification is unknown, used or expired: send a new code.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown verification", detail: "The verification is unknown, used or expired: send a new code.");
             }
 
             // On success the number comes from the server's session: the one the code was texted to.
-            return Results.Ok(new VerifyAnswer(result.Status.ToString(), result.IsVerified, result.IsVerified ? result.PhoneNumber : null));
-        });
+            return TypedResults.Ok(new VerifyAnswer(result.Status.ToString(), result.IsVerified, result.IsVerified ? result.PhoneNumber : null));
+        })
+        .WithName("VerifyCode")
+        .WithSummary("Checks a code against a verification session; on success answers the verified number.")
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return app;
     }
 
+    /// <summary>Writes the health report as JSON: the status and, per check, its status, description and data (no secrets).</summary>
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+
     /// <summary>Maps an <see cref="OtpError"/> to an HTTP problem, with <c>Retry-After</c> when the error has one.</summary>
-    public static IResult Problem(HttpContext http, OtpError error)
+    public static ProblemHttpResult Problem(HttpContext http, OtpError error)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(error);
@@ -85,7 +127,7 @@ public static class OtpSampleApi
     }
 
     /// <summary>Maps an <see cref="OtpError"/> to an HTTP problem an API client can act on.</summary>
-    public static IResult Problem(OtpError error)
+    public static ProblemHttpResult Problem(OtpError error)
     {
         var status = error.Code switch
         {
@@ -106,8 +148,38 @@ public static class OtpSampleApi
             extensions["retryAfterSeconds"] = (int)Math.Ceiling(retryAfter.TotalSeconds);
         }
 
-        return Results.Problem(statusCode: status, title: error.Code.ToString(), detail: error.Message, extensions: extensions);
+        return TypedResults.Problem(statusCode: status, title: error.Code.ToString(), detail: error.Message, extensions: extensions);
     }
+}
+
+/// <summary>
+/// Answers a request the endpoint could not read (an empty body, a body that is not JSON, a wrong type) with a 400
+/// ProblemDetails naming the problem, instead of a 500. The detail never repeats the body.
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = bad.StatusCode;
+        var detail = bad.InnerException is JsonException json
+            ? $"{bad.Message} {Describe(json)}"
+            : bad.Message;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = bad.StatusCode, Title = "The request body could not be read", Detail = detail },
+        });
+    }
+
+    /// <summary>Where the JSON went wrong (path, line, position), without the offending value.</summary>
+    private static string Describe(JsonException json) =>
+        $"The JSON is malformed or has a wrong type at {json.Path ?? "$"} (line {json.LineNumber + 1}, position {json.BytePositionInLine + 1}).";
 }
 
 public sealed record SendBody(string? Phone);

@@ -165,4 +165,89 @@ public sealed class WebApiSampleTests
             Assert.That(right!["verified"]!.GetValue<bool>(), Is.True, "the real session is untouched");
         });
     }
+
+    [TestCase("/otp/send", "", "no body was provided")]
+    [TestCase("/otp/send", "{bad", "The JSON is malformed or has a wrong type at $ (line 1, position 2)")]
+    [TestCase("/otp/send", "{\"phone\": 5}", "at $.phone")]
+    [TestCase("/otp/verify", "[]", "The JSON is malformed or has a wrong type at $")]
+    [TestCase("/otp/verify", "{\"verificationId\": true, \"code\": \"1\"}", "at $.verificationId")]
+    public async Task Post_UnreadableBody_Is400ProblemNamingTheProblem(string path, string body, string named)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        using var answer = await http.PostAsync(path, content);
+        var problem = await answer.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(answer.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+            Assert.That(problem!["title"]!.GetValue<string>(), Is.EqualTo("The request body could not be read"));
+            Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain(named));
+            Assert.That(emulator.Outbox.Messages, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task OpenApi_Document_DescribesBothEndpointsAndTheirProblems()
+    {
+        var document = await http.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+
+        var paths = document!["paths"]!.AsObject();
+        Assert.Multiple(() =>
+        {
+            Assert.That(paths.Select(p => p.Key), Is.EquivalentTo(new[] { "/otp/send", "/otp/verify" }));
+            Assert.That(paths["/otp/send"]!["post"]!["operationId"]!.GetValue<string>(), Is.EqualTo("SendCode"));
+            Assert.That(paths["/otp/send"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "400", "403", "429", "503" }));
+            Assert.That(paths["/otp/verify"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "400", "404" }));
+            Assert.That(document["components"]!["schemas"]!.AsObject().Select(s => s.Key), Is.SupersetOf(new[] { "SendBody", "SendAnswer", "VerifyBody", "VerifyAnswer" }));
+        });
+    }
+
+    [Test]
+    public async Task Health_ReportsEachProviderWithoutSending()
+    {
+        using var answer = await http.GetAsync("/health");
+        var health = await answer.Content.ReadFromJsonAsync<JsonObject>();
+
+        var data = health!["checks"]!["otp"]!["data"]!.AsObject();
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(health["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
+            Assert.That(data["AMM.circuit"]!.GetValue<string>(), Is.EqualTo("Closed"));
+            Assert.That(data["iP1.circuit"]!.GetValue<string>(), Is.EqualTo("Closed"));
+            Assert.That(emulator.Outbox.Messages, Is.Empty, "a health check texts no one");
+        });
+    }
+}
+
+/// <summary>The Web API sample started as a newcomer would, in Production with no credentials: it uses the emulator.</summary>
+public sealed class WebApiSampleNoCredentialsTests
+{
+    [Test]
+    public async Task BuildAsync_ProductionWithoutCredentials_ServesSendOnTheEmbeddedEmulator()
+    {
+        var app = await OtpSampleApi.BuildAsync(["--urls=http://127.0.0.1:0", "--environment=Production", "--Logging:LogLevel:Default=Warning"]);
+        await app.StartAsync();
+        try
+        {
+            var emulator = app.Services.GetRequiredService<OtpEmulator>();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+            using var sent = await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 123 4567" });
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(sent.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+                Assert.That(emulator.Outbox.LastCodeFor("+393481234567"), Is.Not.Null);
+            });
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
 }
