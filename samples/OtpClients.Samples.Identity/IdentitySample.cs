@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OtpClients.Emulator;
@@ -42,7 +43,8 @@ public static class IdentitySample
             Console.WriteLine($"Read the codes it sent at {emulator.BaseAddress}_emulator/messages");
         }
 
-        builder.Services.AddDbContext<SampleDbContext>(o => o.UseSqlite(builder.Configuration.GetConnectionString("Identity") ?? "Data Source=identity-sample.db"));
+        var connectionString = builder.Configuration.GetConnectionString("Identity") ?? "Data Source=identity-sample.db";
+        builder.Services.AddDbContext<SampleDbContext>(o => o.UseSqlite(connectionString));
         builder.Services.AddIdentity<IdentityUser, IdentityRole>(o =>
             {
                 o.Lockout.MaxFailedAccessAttempts = 5;
@@ -66,7 +68,9 @@ public static class IdentitySample
         var app = builder.Build();
         using (var scope = app.Services.CreateScope())
         {
-            await scope.ServiceProvider.GetRequiredService<SampleDbContext>().Database.EnsureCreatedAsync();
+            var created = await scope.ServiceProvider.GetRequiredService<SampleDbContext>().Database.EnsureCreatedAsync();
+            var file = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
+            Console.WriteLine($"Identity database: {file}{(created ? " (created)" : string.Empty)}");
         }
 
         if (!app.Environment.IsDevelopment())
