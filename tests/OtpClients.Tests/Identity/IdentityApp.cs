@@ -27,7 +27,7 @@ internal sealed class IdentityApp : IAsyncDisposable
     private readonly ServiceProvider provider;
     private string cookies = string.Empty;
 
-    public IdentityApp(OtpEmulator emulator, Action<OtpClientBuilder>? otp = null, Action<OtpTokenProviderOptions>? tokens = null)
+    public IdentityApp(OtpEmulator emulator, Action<OtpClientBuilder>? otp = null, Action<OtpTokenProviderOptions>? tokens = null, string? registration = null)
     {
         connection = new SqliteConnection("Data Source=:memory:");
         connection.Open();
@@ -47,7 +47,14 @@ internal sealed class IdentityApp : IAsyncDisposable
             .AddSignInManager()
             .AddOtpTokenProvider(configure: tokens)
             .AddDefaultTokenProviders(); // after ours on purpose: ours still wins the "Phone" name
-        services.AddOtpClient(otp ?? (o => o.UseAmm(emulator.ConfigureAmm)));
+        if (registration is null)
+        {
+            services.AddOtpClient(otp ?? (o => o.UseAmm(emulator.ConfigureAmm)));
+        }
+        else
+        {
+            services.AddOtpClient(registration, otp ?? (o => o.UseAmm(emulator.ConfigureAmm)));
+        }
         provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         using var scope = provider.CreateScope();
         scope.ServiceProvider.GetRequiredService<IdentityTestDb>().Database.EnsureCreated();

@@ -78,6 +78,23 @@ public sealed partial class OtpTokenProviderTests
     }
 
     [Test]
+    public async Task ValidateAsync_ClientNameOfAKeyedRegistration_SendsAndChecksThroughIt()
+    {
+        var identity = app = new IdentityApp(emulator, otp => otp.UseIp1(emulator.ConfigureIp1), t => t.ClientName = "sms", registration: "sms");
+        var id = await identity.CreateUserAsync("uma", Phone);
+
+        await identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone"));
+        var message = emulator.Outbox.LastFor(Phone);
+        var valid = await identity.WithUserAsync(id, (users, user, _) => users.VerifyTwoFactorTokenAsync(user, "Phone", message!.Code));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(message!.Provider, Is.EqualTo("iP1"), "the keyed registration's provider sent it");
+            Assert.That(valid, Is.True);
+        });
+    }
+
+    [Test]
     public async Task Logs_OfAWholeFlow_HoldNoCodeAndNoNumber()
     {
         var identity = App();
