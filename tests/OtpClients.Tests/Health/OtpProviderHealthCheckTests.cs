@@ -36,7 +36,7 @@ public sealed class OtpProviderHealthCheckTests
     }
 
     /// <summary>AMM on the stand-in (no retries; the breaker opens after 3 failures in 3 calls for 1 s), iP1 as a keyed backup registration.</summary>
-    private IOtpClient Create(Action<AmmOptions>? amm = null, Action<OtpHealthCheckOptions>? health = null, bool withBackup = true)
+    private IOtpClient Create(Action<AmmOptions>? amm = null, Action<OtpHealthCheckOptions>? health = null, bool withBackup = true, Action<IHealthChecksBuilder>? checks = null)
     {
         var services = new ServiceCollection();
         services.AddOtpClient(otp => otp.UseAmm(o =>
@@ -60,7 +60,14 @@ public sealed class OtpProviderHealthCheckTests
             }));
         }
 
-        services.AddHealthChecks().AddOtpClient(configure: health);
+        if (checks is null)
+        {
+            services.AddHealthChecks().AddOtpClient(configure: health);
+        }
+        else
+        {
+            checks(services.AddHealthChecks());
+        }
         provider = services.BuildServiceProvider();
         return provider.GetRequiredService<IOtpClient>();
     }
@@ -211,19 +218,8 @@ public sealed class OtpProviderHealthCheckTests
     public async Task CheckHealthAsync_CustomFailureStatus_OpenCircuitReportsIt()
     {
         server.Answer(Endpoints.AmmSend, Reply.Empty(500));
-        var services = new ServiceCollection();
-        services.AddOtpClient(otp => otp.UseAmm(o =>
-        {
-            o.BaseAddress = server.BaseAddress();
-            o.AuthKey = "k";
-            o.AuthSecret = Secret;
-            o.MaxRetryAttempts = 0;
-            o.CircuitBreaker.FailureRatio = 1.0;
-            o.CircuitBreaker.MinimumThroughput = 2;
-        }));
-        services.AddHealthChecks().AddOtpClient("sms", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
-        provider = services.BuildServiceProvider();
-        await FailAsync(provider.GetRequiredService<IOtpClient>(), 2);
+        var client = Create(withBackup: false, checks: c => c.AddOtpClient("sms", failureStatus: HealthStatus.Degraded, tags: ["ready"]));
+        await FailAsync(client, 3);
 
         var report = await CheckAsync();
 
