@@ -29,9 +29,6 @@ internal static class OtpResilience
     /// <summary>When the pipeline started with the current request (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     private static readonly ResiliencePropertyKey<long> StartKey = new("OtpClients.Start");
 
-    /// <summary>Whether the last attempt counted as a provider failure, as the health recorder classified it (the breaker reuses it).</summary>
-    private static readonly ResiliencePropertyKey<bool> FailedKey = new("OtpClients.Failed");
-
     /// <summary>Adds the provider's resilience handler, built from the named options and rebuilt when they reload.</summary>
     public static IHttpClientBuilder AddOtpResilience<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IHttpClientBuilder http, string providerName)
         where TOptions : OtpProviderOptions
@@ -86,9 +83,8 @@ internal static class OtpResilience
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
-                ShouldHandle = args => args.Context.Properties.TryGetValue(FailedKey, out var failed)
-                    ? new ValueTask<bool>(failed)
-                    : IsProviderFailureAsync(args.Outcome, args.Context, options.MaxResponseBytes),
+                // The breaker sees every attempt it lets through: its verdict also feeds the providers' health.
+                ShouldHandle = args => ClassifyAsync(args.Outcome, args.Context, options.MaxResponseBytes, health),
                 OnOpened = args =>
                 {
                     health?.Opened(args.BreakDuration);
@@ -109,8 +105,9 @@ internal static class OtpResilience
             });
         }
 
-        if (health is not null)
+        else if (health is not null)
         {
+            // No breaker to classify the attempts: a strategy in its place does it for the providers' health.
             builder.AddStrategy(_ => new HealthRecorder(health, options.MaxResponseBytes), new HealthRecorderOptions());
         }
 
@@ -125,6 +122,45 @@ internal static class OtpResilience
     internal static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeSpan totalTimeout, TimeProvider timeProvider, int maxResponseBytes) =>
         ShouldRetry(outcome, context, totalTimeout, timeProvider)
         && !await IsRecipientLimitAsync(outcome, context, maxResponseBytes).ConfigureAwait(false);
+
+    /// <summary>
+    /// Classifies an attempt with <see cref="IsProviderFailureAsync"/> and records the verdict in the provider's health
+    /// (an attempt the caller cancelled says nothing about the provider and is not recorded).
+    /// </summary>
+    internal static ValueTask<bool> ClassifyAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context, int maxResponseBytes, ProviderHealthTracker? health)
+    {
+        var verdict = IsProviderFailureAsync(outcome, context, maxResponseBytes);
+        if (health is null)
+        {
+            return verdict;
+        }
+
+        if (verdict.IsCompletedSuccessfully)
+        {
+            var failed = verdict.Result;
+            Record(health, outcome, context, failed);
+            return new ValueTask<bool>(failed);
+        }
+
+        return RecordWhenDoneAsync(verdict, health, outcome, context);
+
+        static async ValueTask<bool> RecordWhenDoneAsync(ValueTask<bool> pending, ProviderHealthTracker health, Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+        {
+            var failed = await pending.ConfigureAwait(false);
+            Record(health, outcome, context, failed);
+            return failed;
+        }
+    }
+
+    private static void Record(ProviderHealthTracker health, Outcome<HttpResponseMessage> outcome, ResilienceContext context, bool failed)
+    {
+        if (outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        health.Record(failed);
+    }
 
     /// <summary>Counts what tells that the provider itself is failing; a per-recipient limit does not (a bot hammering one number must not open the circuit for everyone).</summary>
     internal static async ValueTask<bool> IsProviderFailureAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context, int maxResponseBytes) =>
@@ -230,8 +266,8 @@ internal static class OtpResilience
     }
 
     /// <summary>
-    /// Inside the circuit breaker: counts each attempt and whether it failed the way the breaker counts failures, for
-    /// <see cref="IOtpProviderHealth"/>, and leaves that verdict on the context so the breaker does not classify twice.
+    /// In place of a disabled circuit breaker: counts each attempt and whether it failed the way the breaker would count
+    /// it, for <see cref="IOtpProviderHealth"/>.
     /// </summary>
     private sealed class HealthRecorder(ProviderHealthTracker health, int maxResponseBytes) : ResilienceStrategy<HttpResponseMessage>
     {
@@ -240,16 +276,8 @@ internal static class OtpResilience
             ResilienceContext context,
             TState state)
         {
-            context.Properties.Set(FailedKey, false); // until this attempt is classified (a cancelled one never is)
             var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
-            if (outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
-            {
-                return outcome; // the caller gave up: says nothing about the provider
-            }
-
-            var failed = await IsProviderFailureAsync(outcome, context, maxResponseBytes).ConfigureAwait(context.ContinueOnCapturedContext);
-            health.Record(failed);
-            context.Properties.Set(FailedKey, failed);
+            await ClassifyAsync(outcome, context, maxResponseBytes, health).ConfigureAwait(context.ContinueOnCapturedContext);
             return outcome;
         }
     }
