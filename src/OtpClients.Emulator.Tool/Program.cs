@@ -1,48 +1,107 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 
-namespace OtpClients.Emulator;
+namespace OtpClients.Emulator.Tool;
 
-/// <summary>The standalone emulator: <c>dotnet run --project src/OtpClients.Emulator [-- --port 5087]</c>.</summary>
+/// <summary>
+/// <c>otp-emulator</c>: the emulator from the command line (<c>dotnet tool install OtpClients.Emulator.Tool</c>, or
+/// <c>dotnet run --project src/OtpClients.Emulator.Tool</c>). Prints where the inbox page is and the settings that
+/// point an app at it; stops on Ctrl+C or SIGTERM.
+/// </summary>
 internal static class Program
 {
     private const int DefaultPort = 5087;
 
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args)
     {
-        var port = DefaultPort;
-        for (var i = 0; i < args.Length; i++)
+        var port = new Option<int>("--port", "-p")
         {
-            if (args[i] is "--port" or "-p" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed <= 65535)
+            Description = $"The loopback port to listen on; 0 picks a free one. Defaults to {DefaultPort}.",
+            DefaultValueFactory = _ => DefaultPort,
+            CustomParser = ParsePort,
+        };
+        var urls = new Option<string?>("--urls")
+        {
+            Description = "Kestrel URLs to listen on instead of the loopback port (for example http://0.0.0.0:5087). Beyond loopback, anyone who can reach it sees every code.",
+        };
+        var seed = new Option<FileInfo?>("--seed-accounts")
+        {
+            Description = "A JSON file with the credentials to accept: {\"amm\":{\"authKey\",\"authSecret\"},\"ip1\":{\"accountId\",\"apiKey\"},\"ninetyNineDigital\":{\"apiKey\",\"approvedSenders\":[…]}}.",
+        };
+
+        var root = new RootCommand("The OtpClients emulator: iP1, AMM and 99digital on one local origin, with a phone inbox page at /.") { port, urls, seed };
+        root.Validators.Add(result =>
+        {
+            if (result.GetResult(urls) is { Implicit: false } && result.GetResult(port) is { Implicit: false })
             {
-                port = parsed;
-                i++;
+                result.AddError("Use --port or --urls, not both.");
             }
-            else if (args[i] is "--help" or "-h")
-            {
-                Console.WriteLine("OtpClients emulator: iP1, AMM and 99digital on one loopback origin.\nUsage: OtpClients.Emulator [--port <port>]   (default 5087; 0 picks a free port)");
-                return 0;
-            }
-            else
-            {
-                await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'. Try --help.").ConfigureAwait(false);
-                return 2;
-            }
+        });
+        root.SetAction((result, cancellationToken) => RunAsync(result.GetValue(port), result.GetValue(urls), result.GetValue(seed)));
+        return root.Parse(args).InvokeAsync();
+    }
+
+    private static int ParsePort(ArgumentResult result)
+    {
+        var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 65535)
+        {
+            return value;
         }
 
-        var emulator = await OtpEmulator.StartAsync(new OtpEmulatorOptions { Port = port }).ConfigureAwait(false);
+        result.AddError($"--port must be a number from 0 to 65535; '{token}' is not.");
+        return 0;
+    }
+
+    private static async Task<int> RunAsync(int port, string? urls, FileInfo? seed)
+    {
+        var options = new OtpEmulatorOptions { Port = port, Urls = urls };
+        if (seed is not null && !TrySeed(options, seed, out var problem))
+        {
+            await Console.Error.WriteLineAsync($"--seed-accounts: {problem}").ConfigureAwait(false);
+            return 2;
+        }
+
+        OtpEmulator emulator;
+        try
+        {
+            emulator = await OtpEmulator.StartAsync(options).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync(urls is null
+                ? $"Port {port} is in use: pick another with --port, or --port 0 for a free one."
+                : $"An address of --urls is in use ({urls}).").ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException or UriFormatException)
+        {
+            await Console.Error.WriteLineAsync($"The emulator could not start: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         await using var stopEmulator = emulator.ConfigureAwait(false);
         var c = emulator.Credentials;
+        var b = emulator.BaseAddress;
         Console.WriteLine($"""
-            OtpClients emulator listening on {emulator.BaseAddress}
-              AMM        Otp__Amm__BaseAddress={emulator.BaseAddress}  Otp__Amm__AuthKey={c.AmmAuthKey}  Otp__Amm__AuthSecret={c.AmmAuthSecret}
-              iP1        Otp__Ip1__BaseAddress={emulator.BaseAddress}  Otp__Ip1__AccountId={c.Ip1AccountId}  Otp__Ip1__ApiKey={c.Ip1ApiKey}
-              99digital  Otp__NinetyNineDigital__BaseAddress={emulator.BaseAddress}  Otp__NinetyNineDigital__ApiKey={c.NinetyNineDigitalApiKey}
-              Outbox     GET {emulator.BaseAddress}_emulator/messages
+            OtpClients emulator listening on {b}
+              Inbox      {emulator.InboxAddress}   every message sent, live, with fault controls
+              AMM        Otp__Amm__BaseAddress={b}  Otp__Amm__AuthKey={c.AmmAuthKey}  Otp__Amm__AuthSecret={c.AmmAuthSecret}
+              iP1        Otp__Ip1__BaseAddress={b}  Otp__Ip1__AccountId={c.Ip1AccountId}  Otp__Ip1__ApiKey={c.Ip1ApiKey}
+              99digital  Otp__NinetyNineDigital__BaseAddress={b}  Otp__NinetyNineDigital__ApiKey={c.NinetyNineDigitalApiKey}  Otp__NinetyNineDigital__Sender={OtpEmulator.NinetyNineDigitalSender}
+              Outbox     GET {b}_emulator/messages
             Press Ctrl+C to stop.
             """);
+        if (!emulator.IsLoopbackOnly)
+        {
+            await Console.Error.WriteLineAsync(
+                $"WARNING: listening beyond loopback ({string.Join(", ", emulator.Addresses)}): anyone who can reach it sees every code it sends.").ConfigureAwait(false);
+        }
 
-        // Ctrl+C and SIGTERM end the wait; the shutdown then runs on Main's own flow, not on the signal's thread.
+        // Ctrl+C and SIGTERM end the wait; the shutdown then runs on this flow, not on the signal's thread.
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Stop(PosixSignalContext context)
         {
@@ -55,5 +114,53 @@ internal static class Program
         await stopped.Task.ConfigureAwait(false);
         Console.WriteLine("Stopping.");
         return 0;
+    }
+
+    /// <summary>Reads the credentials of <c>--seed-accounts</c>; only the settings present replace the defaults.</summary>
+    private static bool TrySeed(OtpEmulatorOptions options, FileInfo file, out string? problem)
+    {
+        problem = null;
+        if (!file.Exists)
+        {
+            problem = $"{file.FullName} does not exist.";
+            return false;
+        }
+
+        try
+        {
+            using var stream = file.OpenRead();
+            using var document = JsonDocument.Parse(stream);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                problem = "expected a JSON object with amm, ip1 and ninetyNineDigital.";
+                return false;
+            }
+
+            options.AmmAuthKey = Read(root, "amm", "authKey") ?? options.AmmAuthKey;
+            options.AmmAuthSecret = Read(root, "amm", "authSecret") ?? options.AmmAuthSecret;
+            options.Ip1AccountId = Read(root, "ip1", "accountId") ?? options.Ip1AccountId;
+            options.Ip1ApiKey = Read(root, "ip1", "apiKey") ?? options.Ip1ApiKey;
+            options.NinetyNineDigitalApiKey = Read(root, "ninetyNineDigital", "apiKey") ?? options.NinetyNineDigitalApiKey;
+            if (root.TryGetProperty("ninetyNineDigital", out var digital) && digital.TryGetProperty("approvedSenders", out var senders))
+            {
+                foreach (var sender in senders.EnumerateArray())
+                {
+                    options.NinetyNineDigitalApprovedSenders.Add(sender.GetString() ?? throw new FormatException("approvedSenders holds a value that is not a string."));
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            problem = $"{file.Name} is not a valid accounts file: {ex.Message}";
+            return false;
+        }
+
+        static string? Read(JsonElement root, string provider, string name) =>
+            root.TryGetProperty(provider, out var section) && section.ValueKind == JsonValueKind.Object && section.TryGetProperty(name, out var value)
+                ? value.GetString() is { Length: > 0 } text ? text : throw new FormatException($"{provider}.{name} must be a non-empty string.")
+                : null;
     }
 }

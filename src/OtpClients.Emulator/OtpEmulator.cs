@@ -27,9 +27,12 @@ namespace OtpClients.Emulator;
 /// </code>
 /// </example>
 /// <remarks>
-/// Control endpoints: <c>GET /_emulator</c> (address and credentials), <c>GET</c>/<c>DELETE /_emulator/messages</c>
-/// (the outbox; <c>?phone=</c> filters), <c>POST</c>/<c>DELETE /_emulator/faults</c> (a fault as JSON: <c>provider</c>,
-/// <c>path</c>, <c>status</c>, <c>body</c>, <c>delayMs</c>, <c>abort</c>, <c>count</c>, <c>probability</c>, <c>afterProcessing</c>).
+/// The inbox page is at <c>/</c>. Control endpoints (documented in <c>docs/emulator.md</c>): <c>GET /_emulator</c>
+/// (address and credentials), <c>GET</c>/<c>DELETE /_emulator/messages</c> (the outbox with each code's state;
+/// <c>?phone=</c> and <c>?provider=</c> filter), <c>GET</c>/<c>POST</c>/<c>DELETE /_emulator/faults</c> (a fault as JSON:
+/// <c>provider</c>, <c>path</c>, <c>status</c>, <c>body</c>, <c>delayMs</c>, <c>abort</c>, <c>count</c>, <c>probability</c>,
+/// <c>afterProcessing</c>; <c>DELETE ?provider=</c> clears one provider's), and <c>GET /_emulator/events</c>
+/// (server-sent events: a <c>change</c> event after every send, check, clear or fault change).
 /// </remarks>
 public sealed class OtpEmulator : IAsyncDisposable
 {
@@ -46,6 +49,18 @@ public sealed class OtpEmulator : IAsyncDisposable
 
     /// <summary>Gets the origin to point the SDK at (<c>http://127.0.0.1:port/</c>); every provider's documented paths live under it.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>Gets every address the emulator listens on (one, unless <see cref="OtpEmulatorOptions.Urls"/> names several).</summary>
+    public IReadOnlyList<Uri> Addresses { get; private init; } = [];
+
+    /// <summary>
+    /// Gets a value indicating whether the emulator listens on loopback only. It shows every code it sends (its inbox
+    /// page and <c>/_emulator/messages</c>), so anything else is a choice to make knowingly.
+    /// </summary>
+    public bool IsLoopbackOnly => Addresses.All(a => a.IsLoopback);
+
+    /// <summary>Gets the inbox page: every message sent, live, with the codes' states and fault controls.</summary>
+    public Uri InboxAddress => BaseAddress;
 
     /// <summary>Gets the messages sent so far.</summary>
     public OtpEmulatorOutbox Outbox => state.Outbox;
@@ -70,17 +85,26 @@ public sealed class OtpEmulator : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+        builder.WebHost.UseUrls(options.Urls ?? $"http://127.0.0.1:{options.Port}");
         var app = builder.Build();
         var state = new EmulatorState(options);
-        var router = new EmulatorRouter(state);
+        var router = new EmulatorRouter(state, app.Lifetime.ApplicationStopping);
         app.Run(router.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var emulator = new OtpEmulator(app, state, new Uri(address.TrimEnd('/') + "/"));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.TrimEnd('/') + "/"))
+            .ToArray();
+        var emulator = new OtpEmulator(app, state, Reachable(addresses.FirstOrDefault(a => a.IsLoopback) ?? addresses[0]))
+        {
+            Addresses = addresses,
+        };
         state.BaseAddress = emulator.BaseAddress;
         return emulator;
     }
+
+    /// <summary>A listening address a client can call: a wildcard host (<c>0.0.0.0</c>, <c>[::]</c>) is reached on loopback.</summary>
+    private static Uri Reachable(Uri address) =>
+        address.Host is "0.0.0.0" or "[::]" or "::" ? new UriBuilder(address) { Host = "127.0.0.1" }.Uri : address;
 
     /// <summary>Points AMM options at the emulator with its credentials: <c>otp.UseAmm(emulator.ConfigureAmm)</c>.</summary>
     /// <param name="options">The options to set.</param>
@@ -112,11 +136,28 @@ public sealed class OtpEmulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.BaseAddress = BaseAddress;
         options.ApiKey = Credentials.NinetyNineDigitalApiKey;
-        options.Sender ??= "Emulator";
+        options.Sender ??= NinetyNineDigitalSender;
     }
 
+    /// <summary>The 99digital sender the emulator's settings use when none is set (99digital needs one).</summary>
+    public const string NinetyNineDigitalSender = "Emulator";
+
     /// <summary>Forgets every code, message, setting and fault, as if just started.</summary>
-    public void Reset() => state.Reset();
+    public void Reset()
+    {
+        state.Reset();
+        state.NotifyChanged("reset");
+    }
+
+    /// <summary>Gets the state of a message's code as its emulated provider holds it now.</summary>
+    /// <param name="message">A message from <see cref="Outbox"/>.</param>
+    /// <returns>The state, or <see langword="null"/> when the provider no longer knows the code (after <see cref="Reset"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
+    public OtpEmulatorCodeStatus? StatusOf(OtpEmulatorMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return state.StatusOf(message);
+    }
 
     /// <summary>Stops the emulator. Calling it again does nothing.</summary>
     /// <returns>A task that completes when it has stopped.</returns>
@@ -167,6 +208,19 @@ internal sealed class EmulatorState
 
     public DateTimeOffset Now => TimeProvider.GetUtcNow();
 
+    /// <summary>Raised after anything the inbox shows may have changed: a provider call, a clear, a fault change.</summary>
+    public event Action<string>? Changed;
+
+    public void NotifyChanged(string kind) => Changed?.Invoke(kind);
+
+    public OtpEmulatorCodeStatus? StatusOf(OtpEmulatorMessage message) => message.Provider switch
+    {
+        OtpProviderNames.Amm => Amm.StatusOf(message.Id),
+        OtpProviderNames.Ip1 => Ip1.StatusOf(message.Id),
+        OtpProviderNames.NinetyNineDigital => NinetyNineDigital.StatusOf(message.Id),
+        _ => null,
+    };
+
     public string NewCode(string provider, int length, bool numericOnly)
     {
         if (Options.CodeGenerator is { } generator)
@@ -190,17 +244,35 @@ internal sealed class EmulatorState
 }
 
 /// <summary>Sends each request to its provider, applies faults, and serves the control endpoints.</summary>
-internal sealed class EmulatorRouter(EmulatorState state)
+internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stopping)
 {
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        if (path is "/" or "/index.html" || path.StartsWith("/_emulator/inbox/", StringComparison.Ordinal))
+        {
+            await InboxAssets.ServeAsync(context, path).ConfigureAwait(false);
+            return;
+        }
+
         if (path.StartsWith("/_emulator", StringComparison.OrdinalIgnoreCase))
         {
             await ControlAsync(context, path).ConfigureAwait(false);
             return;
         }
 
+        try
+        {
+            await ProviderAsync(context, path).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.NotifyChanged("provider");
+        }
+    }
+
+    private async Task ProviderAsync(HttpContext context, string path)
+    {
         var provider = path.StartsWith("/sms/v2/verify/", StringComparison.OrdinalIgnoreCase) ? OtpProviderNames.Amm
             : path.StartsWith("/api/authentications", StringComparison.OrdinalIgnoreCase) ? OtpProviderNames.Ip1
             : path.StartsWith("/sms/", StringComparison.OrdinalIgnoreCase) ? OtpProviderNames.NinetyNineDigital
@@ -293,15 +365,18 @@ internal sealed class EmulatorRouter(EmulatorState state)
                     ["baseAddress"] = state.BaseAddress?.ToString(),
                     ["amm"] = new JsonObject { ["authKey"] = state.Credentials.AmmAuthKey, ["authSecret"] = state.Credentials.AmmAuthSecret },
                     ["ip1"] = new JsonObject { ["accountId"] = state.Credentials.Ip1AccountId, ["apiKey"] = state.Credentials.Ip1ApiKey },
-                    ["ninetyNineDigital"] = new JsonObject { ["apiKey"] = state.Credentials.NinetyNineDigitalApiKey },
+                    ["ninetyNineDigital"] = new JsonObject { ["apiKey"] = state.Credentials.NinetyNineDigitalApiKey, ["sender"] = OtpEmulator.NinetyNineDigitalSender },
+                    ["inbox"] = state.BaseAddress?.ToString(),
                 }).ConfigureAwait(false);
                 return;
             case "/_emulator/messages" when HttpMethods.IsGet(method):
                 var phone = context.Request.Query["phone"].ToString();
                 var e164 = PhoneNumber.TryParse(phone, out var parsed) ? parsed.E164 : null;
+                var provider = context.Request.Query["provider"].ToString();
                 var list = new JsonArray();
-                foreach (var m in state.Outbox.Messages.Where(m => e164 is null || m.PhoneNumber == e164))
+                foreach (var m in state.Outbox.Messages.Where(m => (e164 is null || m.PhoneNumber == e164) && (provider.Length == 0 || string.Equals(m.Provider, provider, StringComparison.OrdinalIgnoreCase))))
                 {
+                    var status = state.StatusOf(m);
                     list.Add((JsonNode)new JsonObject
                     {
                         ["provider"] = m.Provider,
@@ -312,6 +387,13 @@ internal sealed class EmulatorRouter(EmulatorState state)
                         ["code"] = m.Code,
                         ["sentAt"] = m.SentAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                         ["sandbox"] = m.Sandbox,
+                        ["status"] = status is null ? null : new JsonObject
+                        {
+                            ["state"] = status.State.ToString().ToLowerInvariant(),
+                            ["attemptsUsed"] = status.AttemptsUsed,
+                            ["maxAttempts"] = status.MaxAttempts,
+                            ["expiresAt"] = status.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                        },
                     });
                 }
 
@@ -320,6 +402,29 @@ internal sealed class EmulatorRouter(EmulatorState state)
             case "/_emulator/messages" when HttpMethods.IsDelete(method):
                 state.Outbox.Clear();
                 context.Response.StatusCode = 204;
+                state.NotifyChanged("cleared");
+                return;
+            case "/_emulator/events" when HttpMethods.IsGet(method):
+                await EventsAsync(context).ConfigureAwait(false);
+                return;
+            case "/_emulator/faults" when HttpMethods.IsGet(method):
+                var pending = new JsonArray();
+                foreach (var f in state.Faults.Pending)
+                {
+                    pending.Add((JsonNode)new JsonObject
+                    {
+                        ["provider"] = f.Provider,
+                        ["path"] = f.Path,
+                        ["status"] = f.StatusCode,
+                        ["delayMs"] = f.Delay is { } d ? (long)d.TotalMilliseconds : null,
+                        ["abort"] = f.Abort,
+                        ["count"] = f.Count,
+                        ["probability"] = f.Probability,
+                        ["afterProcessing"] = f.AfterProcessing,
+                    });
+                }
+
+                await Http.WriteJsonAsync(context, 200, pending).ConfigureAwait(false);
                 return;
             case "/_emulator/faults" when HttpMethods.IsPost(method):
                 var node = await Http.ReadJsonAsync(context).ConfigureAwait(false) as JsonObject;
@@ -331,14 +436,75 @@ internal sealed class EmulatorRouter(EmulatorState state)
 
                 state.Faults.Add(fault);
                 context.Response.StatusCode = 204;
+                state.NotifyChanged("faults");
                 return;
             case "/_emulator/faults" when HttpMethods.IsDelete(method):
-                state.Faults.Clear();
+                var only = context.Request.Query["provider"].ToString();
+                if (only.Length == 0)
+                {
+                    state.Faults.Clear();
+                }
+                else
+                {
+                    state.Faults.Clear(only);
+                }
+
                 context.Response.StatusCode = 204;
+                state.NotifyChanged("faults");
                 return;
             default:
                 context.Response.StatusCode = 404;
                 return;
+        }
+    }
+
+    /// <summary>
+    /// Server-sent events: <c>change</c> (data: what changed) after every provider call, clear or fault change, and a
+    /// comment every 15 seconds to keep proxies from closing the stream. Ends when the client goes or the emulator stops.
+    /// </summary>
+    private async Task EventsAsync(HttpContext context)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/event-stream; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+        var signals = System.Threading.Channels.Channel.CreateBounded<string>(new System.Threading.Channels.BoundedChannelOptions(1)
+        {
+            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest,
+        });
+        void OnChanged(string kind) => signals.Writer.TryWrite(kind);
+        state.Changed += OnChanged;
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        try
+        {
+            await context.Response.WriteAsync("retry: 1000\n: connected\n\n", done.Token).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(done.Token).ConfigureAwait(false);
+            while (true)
+            {
+                using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(done.Token);
+                heartbeat.CancelAfter(TimeSpan.FromSeconds(15));
+                string frame;
+                try
+                {
+                    var kind = await signals.Reader.ReadAsync(heartbeat.Token).ConfigureAwait(false);
+                    frame = $"event: change\ndata: {{\"kind\":\"{kind}\"}}\n\n";
+                }
+                catch (OperationCanceledException) when (!done.IsCancellationRequested)
+                {
+                    frame = ": heartbeat\n\n";
+                }
+
+                await context.Response.WriteAsync(frame, done.Token).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(done.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The page went away, or the emulator is stopping.
+        }
+        finally
+        {
+            state.Changed -= OnChanged;
         }
     }
 

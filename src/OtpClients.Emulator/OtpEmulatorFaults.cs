@@ -93,6 +93,18 @@ public sealed class OtpEmulatorFaults
         }
     }
 
+    /// <summary>Removes the faults aimed at one provider (not those aimed at every provider).</summary>
+    /// <param name="provider">The provider's name (<c>AMM</c>, <c>iP1</c>, <c>99digital</c>; case-insensitive).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="provider"/> is <see langword="null"/>.</exception>
+    public void Clear(string provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        lock (gate)
+        {
+            faults.RemoveAll(f => string.Equals(f.Fault.Provider, provider, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
     /// <summary>Takes the first fault that hits a request of this provider and path, if any.</summary>
     internal OtpEmulatorFault? Take(string provider, string path)
     {

@@ -6,6 +6,14 @@ public sealed class OtpEmulatorOptions
     /// <summary>Gets or sets the loopback port to listen on; 0 picks a free one. Defaults to 0.</summary>
     public int Port { get; set; }
 
+    /// <summary>
+    /// Gets or sets the URLs to listen on instead (Kestrel's syntax, <c>;</c>-separated, for example
+    /// <c>http://0.0.0.0:5087</c>). Defaults to <see langword="null"/>: <c>http://127.0.0.1:{Port}</c>, loopback only. The
+    /// emulator shows every code it sends, so listening beyond loopback is for an explicit choice (see
+    /// <see cref="OtpEmulator.IsLoopbackOnly"/>).
+    /// </summary>
+    public string? Urls { get; set; }
+
     /// <summary>Gets or sets the clock that issues and expires codes. Defaults to <see cref="TimeProvider.System"/>; pass a test clock to move time by hand.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

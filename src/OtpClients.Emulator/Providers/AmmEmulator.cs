@@ -18,6 +18,28 @@ internal sealed class AmmEmulator(EmulatorState state)
     private readonly Dictionary<string, List<DateTimeOffset>> sendsByRecipient = new(StringComparer.Ordinal);
     private long nextSmsId = 410065822;
 
+    /// <summary>The state of the code of one request, or <see langword="null"/> when the id is unknown.</summary>
+    public OtpEmulatorCodeStatus? StatusOf(string id)
+    {
+        lock (gate)
+        {
+            if (!entries.TryGetValue(id, out var entry))
+            {
+                return null;
+            }
+
+            var codeState = entry.Status(state.Now) switch
+            {
+                "VERIFIED" => OtpEmulatorCodeState.Verified,
+                "CANCELLED" => OtpEmulatorCodeState.Cancelled,
+                "FAILED" => OtpEmulatorCodeState.Failed,
+                "EXPIRED" => OtpEmulatorCodeState.Expired,
+                _ => OtpEmulatorCodeState.Pending,
+            };
+            return new OtpEmulatorCodeStatus(codeState, entry.FailedAttempts, entry.MaxRetry, entry.ValidUntil);
+        }
+    }
+
     public async Task HandleAsync(HttpContext context, string path)
     {
         if (!Http.IsBasic(context, state.Credentials.AmmAuthKey, state.Credentials.AmmAuthSecret))
@@ -304,6 +326,8 @@ internal sealed class AmmEmulator(EmulatorState state)
 
         public string SmsId { get; } = smsId;
 
+        public int MaxRetry { get; } = maxRetry;
+
         public int FailedAttempts { get; set; }
 
         public bool Verified { get; set; }
@@ -315,7 +339,7 @@ internal sealed class AmmEmulator(EmulatorState state)
         public string Status(DateTimeOffset now) =>
             Verified ? "VERIFIED"
             : Cancelled ? "CANCELLED"
-            : FailedAttempts >= maxRetry ? "FAILED"
+            : FailedAttempts >= MaxRetry ? "FAILED"
             : now >= ValidUntil ? "EXPIRED"
             : "PENDING";
     }

@@ -137,6 +137,28 @@ internal sealed class Ip1Emulator(EmulatorState state)
         await Http.WriteJsonAsync(context, 200, ToJson(created, now)).ConfigureAwait(false);
     }
 
+    /// <summary>The state of the code of one authentication, or <see langword="null"/> when the id is unknown.</summary>
+    public OtpEmulatorCodeStatus? StatusOf(string id)
+    {
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var key))
+        {
+            return null;
+        }
+
+        lock (gate)
+        {
+            if (!authentications.TryGetValue(key, out var a))
+            {
+                return null;
+            }
+
+            var codeState = a.Used is not null ? OtpEmulatorCodeState.Verified
+                : state.Now >= a.Expires ? OtpEmulatorCodeState.Expired
+                : OtpEmulatorCodeState.Pending;
+            return new OtpEmulatorCodeStatus(codeState, a.WrongAttempts, null, a.Expires);
+        }
+    }
+
     private async Task ValidateAsync(HttpContext context)
     {
         if (await Http.ReadJsonAsync(context).ConfigureAwait(false) is not JsonObject body)
@@ -162,6 +184,10 @@ internal sealed class Ip1Emulator(EmulatorState state)
             {
                 match.Used = now;
                 authentication = ToJson(match, now);
+            }
+            else if (authentications.Values.LastOrDefault(a => a.Phone == phone && a.Used is null && now < a.Expires) is { } pending)
+            {
+                pending.WrongAttempts++; // for the inbox page only: iP1 documents no attempt limit
             }
         }
 
@@ -310,5 +336,7 @@ internal sealed class Ip1Emulator(EmulatorState state)
         public string Format { get; } = format;
 
         public DateTimeOffset? Used { get; set; }
+
+        public int WrongAttempts { get; set; }
     }
 }

@@ -92,6 +92,25 @@ internal sealed class NinetyNineDigitalEmulator(EmulatorState state)
         }).ConfigureAwait(false);
     }
 
+    /// <summary>The state of the code of one send, or <see langword="null"/> when the id is unknown.</summary>
+    public OtpEmulatorCodeStatus? StatusOf(string id)
+    {
+        lock (gate)
+        {
+            var entry = entries.Find(e => e.Unique == id);
+            if (entry is null)
+            {
+                return null;
+            }
+
+            var expires = entry.Created + NinetyNineDigital.NinetyNineDigitalOtpClient.CodeLifetime;
+            var codeState = entry.Used ? OtpEmulatorCodeState.Verified
+                : state.Now >= expires ? OtpEmulatorCodeState.Expired
+                : OtpEmulatorCodeState.Pending;
+            return new OtpEmulatorCodeStatus(codeState, entry.WrongAttempts, null, expires);
+        }
+    }
+
     private async Task CheckAsync(HttpContext context, IFormCollection form)
     {
         var to = form["to"].ToString();
@@ -108,6 +127,10 @@ internal sealed class NinetyNineDigitalEmulator(EmulatorState state)
             if (status == 1)
             {
                 match!.Used = true;
+            }
+            else if (match is null && entries.LastOrDefault(e => e.To == to && !e.Used && now < e.Created + NinetyNineDigital.NinetyNineDigitalOtpClient.CodeLifetime) is { } pending)
+            {
+                pending.WrongAttempts++; // for the inbox page only: 99digital documents no attempt limit
             }
         }
 
@@ -137,5 +160,7 @@ internal sealed class NinetyNineDigitalEmulator(EmulatorState state)
         public DateTimeOffset Created { get; } = created;
 
         public bool Used { get; set; }
+
+        public int WrongAttempts { get; set; }
     }
 }
