@@ -49,7 +49,7 @@ function textWithCode(text, code) {
 
 function describe(status) {
   if (!status) return { state: "unknown", text: "status unknown" };
-  const attempts = status.maxAttempts ? `${status.attemptsUsed} of ${status.maxAttempts} attempts used` : `${status.attemptsUsed} wrong ${status.attemptsUsed === 1 ? "attempt" : "attempts"}`;
+  const attempts = status.maxAttempts ? `${status.attemptsUsed} of ${status.maxAttempts} wrong attempts` : `${status.attemptsUsed} wrong ${status.attemptsUsed === 1 ? "attempt" : "attempts"}`;
   const until = status.state === "pending" ? ` · expires ${time(status.expiresAt)}` : "";
   return { state: status.state, text: `${status.state} · ${attempts}${until}` };
 }

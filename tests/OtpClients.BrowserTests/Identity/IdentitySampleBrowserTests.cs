@@ -40,15 +40,7 @@ public sealed class IdentitySampleBrowserTests
         var errors = openedPage?.ConsoleErrors ?? [];
         if (openedPage is not null)
         {
-            if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-            {
-                // What the page showed when the test failed, attached to the test's results.
-                var file = Path.Combine(TestContext.CurrentContext.WorkDirectory, TestContext.CurrentContext.Test.Name + ".png");
-                await openedPage.Page.ScreenshotAsync(new() { Path = file, FullPage = true });
-                TestContext.AddTestAttachment(file, "the page when the test failed");
-                await TestContext.Out.WriteLineAsync("Page at failure: " + openedPage.Page.Url);
-            }
-
+            await Failure.AttachScreenshotAsync(openedPage.Page);
             await openedPage.DisposeAsync();
         }
 
