@@ -146,7 +146,7 @@ internal static class Program
             {
                 foreach (var sender in senders.EnumerateArray())
                 {
-                    options.NinetyNineDigitalApprovedSenders.Add(sender.GetString() ?? throw new FormatException("approvedSenders holds a value that is not a string."));
+                    options.NinetyNineDigitalApprovedSenders.Add(sender.ValueKind == JsonValueKind.String ? sender.GetString()! : throw new FormatException("ninetyNineDigital.approvedSenders must hold strings."));
                 }
             }
 
@@ -160,7 +160,7 @@ internal static class Program
 
         static string? Read(JsonElement root, string provider, string name) =>
             root.TryGetProperty(provider, out var section) && section.ValueKind == JsonValueKind.Object && section.TryGetProperty(name, out var value)
-                ? value.GetString() is { Length: > 0 } text ? text : throw new FormatException($"{provider}.{name} must be a non-empty string.")
+                ? value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : throw new FormatException($"{provider}.{name} must be a non-empty string.")
                 : null;
     }
 }
