@@ -207,6 +207,28 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public async Task Sample_WithTheToolsEnvironmentVariables_SendsToTheEmulator()
+    {
+        await using var emulator = await OtpEmulator.StartAsync();
+        var environment = new Dictionary<string, string?>
+        {
+            ["Otp__Ip1__BaseAddress"] = emulator.BaseAddress.ToString(),
+            ["Otp__Ip1__AccountId"] = emulator.Credentials.Ip1AccountId,
+            ["Otp__Ip1__ApiKey"] = emulator.Credentials.Ip1ApiKey,
+        };
+
+        await using var sample = ProgramProcess.Start(Sample, ["send", "--provider", "ip1", "--phone", "+46701234567"], environment);
+        var exit = await sample.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, sample.Error);
+            Assert.That(sample.Output, Does.Contain("\"ProviderName\":\"iP1\""));
+            Assert.That(emulator.Outbox.LastCodeFor("+46701234567"), Is.Not.Null, "the emulator texted it");
+        });
+    }
+
+    [Test]
     public async Task Sample_Help_ShowsAWorkedExample()
     {
         var (exit, output, _) = await ProgramProcess.RunAsync(Sample, "--help");
