@@ -11,7 +11,7 @@ namespace OtpClients.Samples.WebApi;
 /// A minimal API that sends and verifies OTPs: AddOtpClient bound from appsettings.json (failover AMM → iP1, the send
 /// guard), verification sessions behind POST /otp/send and POST /otp/verify, errors as ProblemDetails (a malformed
 /// body too: 400 naming the problem, in every environment), an OpenAPI document at /openapi/v1.json and the providers'
-/// health at /health. With Otp:UseEmulator, or when no provider credentials are set, it starts the emulator in process,
+/// health at /health. With UseOtpEmulator, or when no provider credentials are set, it starts the emulator in process,
 /// points both providers at it and prints where to read the codes.
 /// </summary>
 public static class OtpSampleApi
@@ -20,7 +20,7 @@ public static class OtpSampleApi
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var noCredentials = string.IsNullOrEmpty(builder.Configuration["Otp:Amm:AuthKey"]) && string.IsNullOrEmpty(builder.Configuration["Otp:Ip1:ApiKey"]);
-        if (builder.Configuration.GetValue<bool>("Otp:UseEmulator") || noCredentials)
+        if (builder.Configuration.GetValue<bool>("UseOtpEmulator") || noCredentials)
         {
             var emulator = await OtpEmulator.StartAsync();
             builder.Services.AddSingleton(_ => emulator); // created by a factory, so the container disposes it on shutdown

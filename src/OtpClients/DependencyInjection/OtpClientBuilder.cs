@@ -32,6 +32,9 @@ public sealed class OtpClientBuilder
     private string guardPath = "SendGuard";
     private string sessionsPath = "Sessions";
 
+    /// <summary>The configuration section the next provider is bound from, if it is bound from one (checked for unknown keys; named in messages).</summary>
+    private IConfiguration? providerSection;
+
     internal OtpClientBuilder(IServiceCollection services, string? name)
     {
         Services = services;
@@ -63,7 +66,7 @@ public sealed class OtpClientBuilder
     /// <returns>The builder of the provider's <see cref="HttpClient"/>, to add handlers or configure it.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The provider is already configured for this client, or the client is already registered.</exception>
-    public IHttpClientBuilder AddProvider<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, TClient>(
+    public IHttpClientBuilder AddProvider<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor | DynamicallyAccessedMemberTypes.PublicProperties)] TOptions, TClient>(
         OtpProviderDescriptor descriptor,
         Action<OptionsBuilder<TOptions>> configureOptions,
         Func<IServiceProvider, HttpClient, TOptions, TClient> createClient)
@@ -80,11 +83,19 @@ public sealed class OtpClientBuilder
         }
 
         OtpProviderCatalog.Register(descriptor);
+        var section = providerSection;
+        providerSection = null;
+        if (section is not null)
+        {
+            // A misspelt key would be ignored by the binder (Otp:Amm:Sandbx=true would send real SMS): refuse to start.
+            ConfigurationKeys.ThrowIfUnknown(typeof(TOptions), section);
+        }
+
         var clientName = Name is null ? $"OtpClients.{descriptor.Name}" : $"OtpClients.{Name}.{descriptor.Name}";
         var options = Services.AddOptions<TOptions>(clientName);
         configureOptions(options);
         options.ValidateOnStart();
-        Services.AddSingleton<IValidateOptions<TOptions>>(new OtpProviderOptionsValidator<TOptions>(clientName));
+        Services.AddSingleton<IValidateOptions<TOptions>>(new OtpProviderOptionsValidator<TOptions>(clientName, descriptor.ConfigurationSectionName, (section as IConfigurationSection)?.Path));
 
         Services.TryAddSingleton<OtpProviderHealthMonitor>();
         Services.TryAddSingleton<IOtpProviderHealth>(static sp => sp.GetRequiredService<OtpProviderHealthMonitor>());
@@ -247,10 +258,31 @@ public sealed class OtpClientBuilder
         throw new InvalidOperationException($"The OTP provider '{provider}' is not configured for this client.");
     }
 
+    /// <summary>
+    /// Adds a provider bound from a configuration section: its keys are checked against the options type (a misspelt key
+    /// fails at start, naming its path and the key meant), and validation messages name configuration paths.
+    /// </summary>
+    internal IHttpClientBuilder FromSection(IConfiguration section, Func<IHttpClientBuilder> addProvider)
+    {
+        providerSection = section;
+        try
+        {
+            return addProvider();
+        }
+        finally
+        {
+            providerSection = null;
+        }
+    }
+
+    /// <summary>The keys an OTP configuration section may hold besides one section per known provider.</summary>
+    private static readonly string[] RootKeys = ["Provider", "Failover", "Routes", "SendGuard", "Sessions", "Redis"];
+
     /// <summary>Configures the providers named by a configuration section: <c>Provider</c> or <c>Failover</c>, and one sub-section per provider.</summary>
     internal void UseConfiguration(IConfiguration configuration)
     {
         var path = configuration is IConfigurationSection section ? section.Path : "(root)";
+        ConfigurationKeys.ThrowIfUnknown(configuration, [.. RootKeys, .. OtpProviderCatalog.All.Concat(RegisteredDescriptors()).Select(d => d.ConfigurationSectionName)]);
         var failoverSection = configuration.GetSection("Failover");
         var listed = failoverSection.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToList();
         if (listed.Count == 0 && failoverSection.Value is { } inline && !string.IsNullOrWhiteSpace(inline))
@@ -310,6 +342,7 @@ public sealed class OtpClientBuilder
         if (configuration.GetSection("SendGuard") is { } guardSection && guardSection.Exists())
         {
             guardPath = guardSection.Path;
+            ConfigurationKeys.ThrowIfUnknown(typeof(OtpSendGuardOptions), guardSection);
             UseSendGuard();
             Services.AddOptions<OtpSendGuardOptions>(OptionsName).Bind(guardSection);
         }
@@ -317,6 +350,7 @@ public sealed class OtpClientBuilder
         if (configuration.GetSection("Sessions") is { } sessionsSection && sessionsSection.Exists())
         {
             sessionsPath = sessionsSection.Path;
+            ConfigurationKeys.ThrowIfUnknown(typeof(OtpSessionOptions), sessionsSection);
             Services.AddOptions<OtpSessionOptions>(OptionsName).Bind(sessionsSection);
         }
 

@@ -96,6 +96,9 @@ public sealed class OtpProviderDescriptor
     public override string ToString() => Name;
 
     /// <summary>Configures the provider on <paramref name="builder"/> from its section of <paramref name="otpSection"/>.</summary>
-    internal IHttpClientBuilder ConfigureFrom(OtpClientBuilder builder, IConfiguration otpSection) =>
-        configureFromSection(builder, otpSection.GetSection(ConfigurationSectionName));
+    internal IHttpClientBuilder ConfigureFrom(OtpClientBuilder builder, IConfiguration otpSection)
+    {
+        var section = otpSection.GetSection(ConfigurationSectionName);
+        return builder.FromSection(section, () => configureFromSection(builder, section));
+    }
 }

@@ -44,7 +44,7 @@ public static class AmmOtpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        return builder.AddProvider<AmmOptions, AmmOtpClient>(Descriptor, o => o.Bind(configuration), Create);
+        return builder.FromSection(configuration, () => builder.AddProvider<AmmOptions, AmmOtpClient>(Descriptor, o => o.Bind(configuration), Create));
     }
 
     /// <summary>Makes AMM known by name to configuration, failover and message templates as soon as this assembly loads.</summary>

@@ -44,7 +44,7 @@ public static class Ip1OtpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        return builder.AddProvider<Ip1Options, Ip1OtpClient>(Descriptor, o => o.Bind(configuration), Create);
+        return builder.FromSection(configuration, () => builder.AddProvider<Ip1Options, Ip1OtpClient>(Descriptor, o => o.Bind(configuration), Create));
     }
 
     /// <summary>Makes iP1 known by name to configuration, failover and message templates as soon as this assembly loads.</summary>

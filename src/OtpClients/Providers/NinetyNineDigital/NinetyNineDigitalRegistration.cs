@@ -44,7 +44,7 @@ public static class NinetyNineDigitalOtpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        return builder.AddProvider<NinetyNineDigitalOptions, NinetyNineDigitalOtpClient>(Descriptor, o => o.Bind(configuration), Create);
+        return builder.FromSection(configuration, () => builder.AddProvider<NinetyNineDigitalOptions, NinetyNineDigitalOtpClient>(Descriptor, o => o.Bind(configuration), Create));
     }
 
     /// <summary>Makes 99digital known by name to configuration, failover and message templates as soon as this assembly loads.</summary>
