@@ -101,14 +101,14 @@ public sealed partial class AmmOtpClientTests
     [TestCase("PENDING", OtpVerificationStatus.InvalidCode)]
     [TestCase("SENT", OtpVerificationStatus.InvalidCode)]
     [TestCase(null, OtpVerificationStatus.InvalidCode)]
-    public async Task VerifyAsync_Failed_ReadsTheRequestStatusToTellTooManyAttempts(string? requestStatus, OtpVerificationStatus expected)
+    public async Task VerifyAsync_FailedWithDetectSpentAttempts_ReadsTheRequestStatusToTellTooManyAttempts(string? requestStatus, OtpVerificationStatus expected)
     {
         Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"id_sms\": \"1\", \"verify_status\": \"FAILED\"}"));
         Server.Answer(
             Endpoints.AmmSearch,
             requestStatus is null ? Reply.Empty(500) : Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\", \"verify_status\": \"{requestStatus}\"}}"));
 
-        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "0000"));
+        var result = await CreateClient(o => o.DetectSpentAttempts = true).VerifyAsync(new OtpVerifyRequest(Challenge(), "0000"));
 
         var requests = Server.Requests();
         Assert.Multiple(() =>
@@ -117,6 +117,42 @@ public sealed partial class AmmOtpClientTests
             Assert.That(result.ProviderStatus, Is.EqualTo("FAILED"));
             Assert.That(requests.Select(r => r.Path), Is.EqualTo(new[] { "/sms/v2/verify/check", "/sms/v2/verify/search" }).Or.EqualTo(new[] { "/sms/v2/verify/check", "/sms/v2/verify/search", "/sms/v2/verify/search", "/sms/v2/verify/search" }));
             Assert.That(requests[1].QueryFields(), Is.EqualTo(new Dictionary<string, string> { ["verify_id"] = VerifyId }));
+        });
+    }
+
+    [Test]
+    public async Task VerifyAsync_FailedByDefault_IsInvalidCodeWithNoSearch()
+    {
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"id_sms\": \"1\", \"verify_status\": \"FAILED\"}"));
+        Server.Answer(Endpoints.AmmSearch, Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\", \"verify_status\": \"FAILED\"}}"));
+
+        var result = await CreateClient().VerifyAsync(new OtpVerifyRequest(Challenge(), "0000"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.InvalidCode));
+            Assert.That(result.ProviderStatus, Is.EqualTo("FAILED"));
+            Assert.That(Server.Requests().Select(r => r.Path), Is.EqualTo(new[] { "/sms/v2/verify/check" }), "one request: the look-up is opt-in");
+        });
+    }
+
+    [Test]
+    public async Task VerifyAsync_FailedWithDetectSpentAttempts_LogsOneInformationLineForTheVerifyOnly()
+    {
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"id_sms\": \"1\", \"verify_status\": \"FAILED\"}"));
+        Server.Answer(Endpoints.AmmSearch, Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\", \"verify_status\": \"PENDING\"}}"));
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<OtpClients.Amm.AmmOtpClient>(logs);
+        var options = new OtpClients.Amm.AmmOptions { BaseAddress = Server.BaseAddress(), AuthKey = AuthKey, AuthSecret = AuthSecret, DetectSpentAttempts = true };
+
+        await new OtpClients.Amm.AmmOtpClient(Http, options, Clock, logger).VerifyAsync(new OtpVerifyRequest(Challenge(), "0000"));
+
+        var information = logs.GetSnapshot().Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Information).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Server.Requests(atLeast: 2).Select(r => r.Path), Is.EqualTo(new[] { "/sms/v2/verify/check", "/sms/v2/verify/search" }));
+            Assert.That(information, Has.Length.EqualTo(1), string.Join("\n", information.Select(l => l.Message)));
+            Assert.That(information[0].Message, Does.StartWith("OTP verify via AMM"));
         });
     }
 

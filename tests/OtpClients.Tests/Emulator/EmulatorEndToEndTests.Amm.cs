@@ -63,9 +63,13 @@ public sealed partial class EmulatorEndToEndTests
     }
 
     [Test]
-    public async Task Amm_MaxRetriesSpent_IsTooManyAttemptsEvenForTheRightCode()
+    public async Task Amm_MaxRetriesSpentWithDetectSpentAttempts_IsTooManyAttemptsEvenForTheRightCode()
     {
-        var client = Amm(o => o.MaxRetry = 2);
+        var client = Amm(o =>
+        {
+            o.MaxRetry = 2;
+            o.DetectSpentAttempts = true;
+        });
         var (challenge, code) = await SendAsync(client, ItalianPhone);
 
         var first = await client.VerifyAsync(new OtpVerifyRequest(challenge, Wrong(code)));
@@ -77,6 +81,23 @@ public sealed partial class EmulatorEndToEndTests
             Assert.That(first.Status, Is.EqualTo(OtpVerificationStatus.InvalidCode));
             Assert.That(second.Status, Is.EqualTo(OtpVerificationStatus.TooManyAttempts));
             Assert.That(right.Status, Is.EqualTo(OtpVerificationStatus.TooManyAttempts));
+        });
+    }
+
+    [Test]
+    public async Task Amm_MaxRetriesSpentByDefault_IsInvalidCodeAndNeverVerifies()
+    {
+        var client = Amm(o => o.MaxRetry = 2);
+        var (challenge, code) = await SendAsync(client, ItalianPhone);
+
+        await client.VerifyAsync(new OtpVerifyRequest(challenge, Wrong(code)));
+        var second = await client.VerifyAsync(new OtpVerifyRequest(challenge, Wrong(code)));
+        var right = await client.VerifyAsync(new OtpVerifyRequest(challenge, code));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Status, Is.EqualTo(OtpVerificationStatus.InvalidCode), "without the look-up, AMM's FAILED is a wrong code");
+            Assert.That(right.IsVerified, Is.False, "a closed request never verifies");
         });
     }
 

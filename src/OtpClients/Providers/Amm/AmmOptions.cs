@@ -61,6 +61,17 @@ public sealed class AmmOptions : OtpProviderOptions
     /// </summary>
     public bool Sandbox { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a wrong code (<c>FAILED</c>) is followed by a read of the request's status
+    /// (<c>verify/search</c>: one more request per wrong code, logged at Debug only) to answer
+    /// <see cref="OtpVerificationStatus.TooManyAttempts"/> once AMM has closed the request after <see cref="MaxRetry"/>
+    /// wrong codes. AMM answers <c>FAILED</c> both for a wrong code and for a closed request, so without the read the two
+    /// are not told apart: every such answer is <see cref="OtpVerificationStatus.InvalidCode"/>, and a user whose
+    /// attempts are spent keeps being told "wrong code" (verification sessions cap attempts on their side anyway).
+    /// Defaults to <see langword="false"/>.
+    /// </summary>
+    public bool DetectSpentAttempts { get; set; }
+
     /// <inheritdoc />
     protected override string SectionName => "Amm";
 

@@ -21,8 +21,9 @@ namespace OtpClients.Amm;
 /// A check answer arrives either as HTTP 200 with <c>verify_status</c> or as HTTP 400 with the same value in
 /// <c>errorMsg</c>; both map the same way. A status AMM does not document is never taken as verified: it
 /// maps to <see cref="OtpVerificationStatus.Failed"/> with <see cref="OtpErrorCode.UnexpectedResponse"/>.
-/// A wrong code (FAILED) is followed by a read of the request's history (<c>search</c>): when the request itself is
-/// FAILED, its attempts are spent and the answer is <see cref="OtpVerificationStatus.TooManyAttempts"/>.
+/// A wrong code (FAILED) is <see cref="OtpVerificationStatus.InvalidCode"/>. With <see cref="AmmOptions.DetectSpentAttempts"/>
+/// it is followed by a read of the request's history (<c>search</c>): when the request itself is FAILED, its attempts
+/// are spent and the answer is <see cref="OtpVerificationStatus.TooManyAttempts"/>.
 /// </para>
 /// <para>
 /// <c>VERIFIED</c> verifies only written exactly, in an HTTP 200 declared as JSON, with the names written exactly, no
@@ -56,6 +57,7 @@ public sealed class AmmOtpClient : IOtpClient
     private readonly ILogger logger;
     private readonly string defaultText;
     private readonly string? defaultSender;
+    private readonly bool detectSpentAttempts;
     private readonly string? appId;
     private readonly AmmEncoding? encoding;
     private readonly int? defaultCodeLength;
@@ -83,6 +85,7 @@ public sealed class AmmOtpClient : IOtpClient
         credentialSecrets = [options.AuthKey, options.AuthSecret, credentials];
         defaultText = MessageTemplate.Parse(options.MessageTemplate).ToAmmText();
         defaultSender = options.Sender;
+        detectSpentAttempts = options.DetectSpentAttempts;
         appId = options.AppId;
         encoding = options.Encoding;
         defaultCodeLength = options.CodeLength;
@@ -192,7 +195,7 @@ public sealed class AmmOtpClient : IOtpClient
         {
             return scope.Done(mapped switch
             {
-                OtpVerificationStatus.InvalidCode => await ClassifyFailedAsync(request.Challenge.Id, raw ?? AmmErrors.FailedStatus, cancellationToken).ConfigureAwait(false),
+                OtpVerificationStatus.InvalidCode when detectSpentAttempts => await ClassifyFailedAsync(request.Challenge.Id, raw ?? AmmErrors.FailedStatus, cancellationToken).ConfigureAwait(false),
                 _ => OtpVerifyResult.Rejected(mapped, raw),
             });
         }
@@ -352,7 +355,10 @@ public sealed class AmmOtpClient : IOtpClient
     /// </summary>
     private async Task<OtpVerifyResult> ClassifyFailedAsync(string verifyId, string status, CancellationToken cancellationToken)
     {
-        var search = await SearchAsync(verifyId, cancellationToken).ConfigureAwait(false);
+        // Part of the verify, not an operation of the app's: traced and measured as a search, but not logged at
+        // Information (the HTTP exchange is logged at Debug, as every exchange).
+        var quiet = new OtpCall("search", "otp.search", ProviderName, null, NullLogger.Instance, timeProvider);
+        var search = await SearchCoreAsync(verifyId, quiet, cancellationToken).ConfigureAwait(false);
         return search.IsSuccess && string.Equals(search.Value.Status, AmmErrors.FailedStatus, StringComparison.Ordinal)
             ? OtpVerifyResult.Rejected(OtpVerificationStatus.TooManyAttempts, status)
             : OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, status);
