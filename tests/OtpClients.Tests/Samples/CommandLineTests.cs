@@ -14,6 +14,21 @@ public sealed class CommandLineTests
     private const string Tool = "src/OtpClients.Emulator.Tool";
     private const string Sample = "samples/OtpClients.Samples.Console";
 
+    /// <summary>Runs <paramref name="test"/> with a temporary accounts file holding <paramref name="json"/>.</summary>
+    private static async Task WithAccountsFileAsync(string json, Func<string, Task> test)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"otp-accounts-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, json);
+        try
+        {
+            await test(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static void AssertNoStackTrace(string text) =>
         Assert.That(text, Does.Not.Contain("   at ").And.Not.Contain("Unhandled exception"), "a user mistake prints no stack trace");
 
@@ -75,19 +90,13 @@ public sealed class CommandLineTests
     [Test]
     public async Task Tool_SeedAccounts_AcceptsThoseCredentials()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"otp-accounts-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, """{"amm":{"authKey":"team-key","authSecret":"team-secret"},"ip1":{"accountId":"ip1-777"}}""");
-        try
+        await WithAccountsFileAsync("""{"amm":{"authKey":"team-key","authSecret":"team-secret"},"ip1":{"accountId":"ip1-777"}}""", async file =>
         {
             await using var tool = ProgramProcess.Start(Tool, ["--port", "0", "--seed-accounts", file]);
 
             Assert.That(await tool.WaitForAsync("Press Ctrl+C to stop.", TimeSpan.FromSeconds(30)), Is.True, tool.Output + tool.Error);
             Assert.That(tool.Output, Does.Contain("Otp__Amm__AuthKey=team-key  Otp__Amm__AuthSecret=team-secret").And.Contain("Otp__Ip1__AccountId=ip1-777  Otp__Ip1__ApiKey=ip1-emulator-key"));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        });
     }
 
     [TestCase("{\"amm\": {\"authKey\": 5}}", "amm.authKey must be a non-empty string")]
@@ -95,9 +104,7 @@ public sealed class CommandLineTests
     [TestCase("{bad", "is not a valid accounts file")]
     public async Task Tool_SeedAccountsInvalid_ExitsTwoNamingTheProblem(string json, string named)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"otp-accounts-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, json);
-        try
+        await WithAccountsFileAsync(json, async file =>
         {
             var (exit, _, error) = await ProgramProcess.RunAsync(Tool, "--seed-accounts", file);
 
@@ -107,11 +114,7 @@ public sealed class CommandLineTests
                 Assert.That(error, Does.StartWith("--seed-accounts: ").And.Contain(named));
                 AssertNoStackTrace(error);
             });
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        });
     }
 
     [TestCase("amm", "Otp__Amm__AuthKey and Otp__Amm__AuthSecret")]
