@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace OtpClients.DependencyInjection;
 
 /// <summary>
-/// Refuses configuration keys that bind to nothing. The binder ignores them, so <c>Otp:Amm:Sandbx=true</c> would leave
+/// Refuses configuration keys that bind to nothing. The binder ignores them, so a misspelt sandbox switch would leave
 /// the sandbox off and send real, billed SMS: the app must not start. Each message names the full configuration path
 /// and, where one is close, the valid key meant.
 /// </summary>

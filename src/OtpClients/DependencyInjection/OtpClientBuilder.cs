@@ -87,7 +87,7 @@ public sealed class OtpClientBuilder
         providerSection = null;
         if (section is not null)
         {
-            // A misspelt key would be ignored by the binder (Otp:Amm:Sandbx=true would send real SMS): refuse to start.
+            // A misspelt key would be ignored by the binder (a sandbox switch misspelt would send real SMS): refuse to start.
             ConfigurationKeys.ThrowIfUnknown(typeof(TOptions), section);
         }
 
@@ -169,7 +169,7 @@ public sealed class OtpClientBuilder
 
     /// <summary>
     /// Routes the sends to numbers of one region to its own ordered list of providers (failover within it), for example
-    /// Israeli numbers to 99digital, then AMM: <c>otp.Route("IL", "NinetyNineDigital", "Amm")</c>. Numbers of other
+    /// Israeli numbers to one provider, then another: <c>otp.Route("IL", "ProviderA", "ProviderB")</c>. Numbers of other
     /// regions take the default list (<see cref="UseFailover"/>); without one, they fail with
     /// <see cref="OtpErrorCode.NotSupported"/> before any HTTP call. Verify always goes to the provider that sent the code.
     /// </summary>
@@ -304,7 +304,7 @@ public sealed class OtpClientBuilder
             var providers = ReadList(route);
             if (providers.Count == 0)
             {
-                throw new InvalidOperationException($"{route.Path} names no provider: list them in order, e.g. [\"Amm\", \"Ip1\"].");
+                throw new InvalidOperationException($"{route.Path} names no provider: list them in order ({OtpProviderCatalog.DescribeKnown(registered)}).");
             }
 
             routeLists.Add((region, providers));

@@ -7,8 +7,8 @@ internal sealed record OtpClientRegistration(string? Name);
 
 /// <summary>
 /// Validates provider options with <see cref="OtpProviderOptions.Validate"/> at start; each message names the setting:
-/// by its configuration path (<c>Otp:Amm:AuthSecret</c>) when the options were bound from a section, else as
-/// <c>Amm.AuthSecret</c>.
+/// by its configuration path (<c>Otp:{Section}:{Setting}</c>) when the options were bound from a section, else as
+/// <c>{Section}.{Setting}</c>.
 /// </summary>
 internal sealed class OtpProviderOptionsValidator<TOptions>(string name, string sectionName, string? configurationPath) : IValidateOptions<TOptions>
     where TOptions : OtpProviderOptions
