@@ -227,32 +227,9 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
         return colon < 0 ? purpose : purpose[..colon];
     }
 
-    private static string Normalize(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return string.Empty;
-        }
-
-        Span<char> buffer = stackalloc char[Math.Min(token.Length, 64)];
-        var length = 0;
-        foreach (var c in token)
-        {
-            if (c is ' ' or '-' or '\t')
-            {
-                continue;
-            }
-
-            if (length == buffer.Length)
-            {
-                return token.Trim(); // too long to be a code: let the provider's check refuse it
-            }
-
-            buffer[length++] = c;
-        }
-
-        return new string(buffer[..length]);
-    }
+    /// <summary>The code as typed, without the spaces and dashes people type between its groups.</summary>
+    private static string Normalize(string? token) =>
+        string.IsNullOrEmpty(token) ? string.Empty : string.Concat(token.Where(c => c is not (' ' or '-' or '\t')));
 
     [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "OTP token for {Purpose} refused: {Status}")]
     private static partial void LogRefused(ILogger logger, string purpose, OtpVerificationStatus status);

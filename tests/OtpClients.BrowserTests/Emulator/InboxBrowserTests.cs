@@ -55,12 +55,7 @@ public sealed partial class InboxBrowserTests
     [TearDown]
     public async Task StopAsync()
     {
-        var errors = opened?.ConsoleErrors ?? [];
-        if (opened is not null)
-        {
-            await Failure.AttachScreenshotAsync(opened.Page);
-            await opened.DisposeAsync();
-        }
+        var errors = opened is null ? [] : await opened.CloseAsync();
 
         if (services is not null)
         {

@@ -37,12 +37,7 @@ public sealed class IdentitySampleBrowserTests
     [TearDown]
     public async Task StopAsync()
     {
-        var errors = openedPage?.ConsoleErrors ?? [];
-        if (openedPage is not null)
-        {
-            await Failure.AttachScreenshotAsync(openedPage.Page);
-            await openedPage.DisposeAsync();
-        }
+        var errors = openedPage is null ? [] : await openedPage.CloseAsync();
 
         if (startedSite is not null)
         {

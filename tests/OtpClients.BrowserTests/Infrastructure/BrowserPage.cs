@@ -53,5 +53,24 @@ public sealed class BrowserPage : IAsyncDisposable
         return new BrowserPage(context, await context.NewPageAsync());
     }
 
+    /// <summary>
+    /// Ends the test's page: attaches a screenshot to the test's results when the test failed, closes the context, and
+    /// returns the console errors the page logged (each test asserts there are none).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CloseAsync()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            var file = Path.Combine(TestContext.CurrentContext.WorkDirectory, TestContext.CurrentContext.Test.Name + ".png");
+            await Page.ScreenshotAsync(new() { Path = file, FullPage = true });
+            TestContext.AddTestAttachment(file, "the page when the test failed");
+            await TestContext.Out.WriteLineAsync("Page at failure: " + Page.Url);
+        }
+
+        var errors = ConsoleErrors;
+        await Context.CloseAsync();
+        return errors;
+    }
+
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
 }
