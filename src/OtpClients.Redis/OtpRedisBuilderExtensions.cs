@@ -60,11 +60,16 @@ public static class OtpRedisBuilderExtensions
     /// <param name="section">The section.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A key of the section is not a setting (a misspelt key would be ignored); the message names its configuration path
+    /// and the key meant.
+    /// </exception>
     public static OtpClientBuilder UseRedis(this OtpClientBuilder builder, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         var path = section is IConfigurationSection named ? named.Path : "Redis";
+        builder.ThrowIfUnknownKeys<OtpRedisOptions>(section); // a misspelt key would be ignored: refuse to start
         builder.Services.AddOptions<OtpRedisOptions>().Bind(section);
         return AddCore(builder, path, null);
     }
@@ -81,7 +86,7 @@ public static class OtpRedisBuilderExtensions
         options.ValidateOnStart();
         services.RemoveAll<IValidateOptions<OtpRedisOptions>>();
         services.AddSingleton<IValidateOptions<OtpRedisOptions>>(new OtpRedisOptionsValidator(path));
-        services.TryAddSingleton(static sp => new RedisConnection(sp.GetRequiredService<IOptions<OtpRedisOptions>>().Value, sp));
+        services.TryAddSingleton(sp => new RedisConnection(sp.GetRequiredService<IOptions<OtpRedisOptions>>().Value, sp, path));
         services.TryAddSingleton(static sp => new RedisKeys(sp.GetRequiredService<IOptions<OtpRedisOptions>>().Value));
         services.Replace(ServiceDescriptor.Singleton<IOtpGuardStore>(static sp => new RedisOtpGuardStore(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<IOtpSessionStore>(static sp => new RedisOtpSessionStore(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<RedisKeys>())));

@@ -238,6 +238,28 @@ public sealed class OtpClientBuilder
         return this;
     }
 
+    /// <summary>
+    /// Refuses the keys of a configuration section that bind to nothing in <typeparamref name="TOptions"/>: the binder
+    /// ignores them, so a misspelt setting would silently keep its default. For plug-ins that bind their own section
+    /// (a store's, a provider's settings bound outside <see cref="AddProvider{TOptions, TClient}"/>), so they fail at start
+    /// as the built-in sections do. Public settable properties, and the properties of nested options objects, are valid
+    /// keys (case ignored).
+    /// </summary>
+    /// <typeparam name="TOptions">The options type the section binds to.</typeparam>
+    /// <param name="section">The section, e.g. <c>configuration.GetSection("Otp:Redis")</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="section"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A key binds to nothing. The message names each such key by its full configuration path and, when one is close, the
+    /// valid key meant (<c>Otp:Redis:HashKy is not a setting (did you mean Otp:Redis:HashKey?)</c>).
+    /// </exception>
+    public OtpClientBuilder ThrowIfUnknownKeys<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ConfigurationKeys.ThrowIfUnknown(typeof(TOptions), section);
+        return this;
+    }
+
     /// <summary>The name of this registration's guard and session options.</summary>
     private string OptionsName => Name ?? Options.Options.DefaultName;
 

@@ -84,6 +84,34 @@ public sealed class ConfigurationKeysTests
             Throws.InvalidOperationException.With.Message.Contains("Sms:Amm:Sandbx is not a setting (did you mean Sms:Amm:Sandbox?)"));
     }
 
+    [TestCase("Otp:Redis:HashKy", "Otp:Redis:HashKy is not a setting (did you mean Otp:Redis:HashKey?)")]
+    [TestCase("Otp:Redis:Configuraton", "Otp:Redis:Configuraton is not a setting (did you mean Otp:Redis:Configuration?)")]
+    [TestCase("Otp:Redis:Prefix", "Otp:Redis:Prefix is not a setting")]
+    public void UseRedis_SectionWithUnknownKey_FailsNamingItsPathAndTheKeyMeant(string key, string message)
+    {
+        var configuration = Config([.. Valid, ("Otp:Redis:Configuration", "127.0.0.1:1"), ("Otp:Redis:HashKey", new string('h', 32)), (key, "x")]);
+        var otp = new ServiceCollection().AddOtpClient(configuration.GetSection("Otp"));
+
+        Assert.That(() => otp.UseRedis(configuration.GetSection("Otp:Redis")), Throws.InvalidOperationException.With.Message.Contains(message));
+    }
+
+    [Test]
+    public void ThrowIfUnknownKeys_PluginSection_RefusesUnknownAndAcceptsNestedKeys()
+    {
+        var otp = new ServiceCollection().AddOtpClient(o => o.UseAmm(a => { a.AuthKey = "k"; a.AuthSecret = "s"; }));
+        var good = Config(("Store:Sandbox", "true"), ("Store:CircuitBreaker:FailureRatio", "0.5")).GetSection("Store");
+        var bad = Config(("Store:CircuitBreaker:FailureRatoi", "0.5")).GetSection("Store");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(otp.ThrowIfUnknownKeys<OtpClients.Amm.AmmOptions>(good), Is.SameAs(otp));
+            Assert.That(
+                () => otp.ThrowIfUnknownKeys<OtpClients.Amm.AmmOptions>(bad),
+                Throws.InvalidOperationException.With.Message.Contains("Store:CircuitBreaker:FailureRatoi is not a setting (did you mean Store:CircuitBreaker:FailureRatio?)"));
+            Assert.That(() => otp.ThrowIfUnknownKeys<OtpClients.Amm.AmmOptions>(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("section"));
+        });
+    }
+
     [Test]
     public void AddOtpClient_EveryKeySpelledRight_Starts()
     {
