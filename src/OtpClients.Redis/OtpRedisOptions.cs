@@ -16,10 +16,12 @@ public sealed class OtpRedisOptions
     public string? Configuration { get; set; }
 
     /// <summary>
-    /// Gets or sets the prefix of every key written. Defaults to <c>otp:</c>. On Redis Cluster, put a hash tag in it
-    /// (<c>{otp}:</c>): one guard check touches several keys in one script, which Cluster allows only within one slot.
+    /// Gets or sets the prefix of every key written. Defaults to <c>{otp}:</c>. The braces are a Redis Cluster hash tag:
+    /// one guard check touches several keys in one script, which Cluster allows only when they share a slot, and the tag
+    /// puts every key of the prefix in one slot (on a single server they are plain characters). On Cluster, keep a hash
+    /// tag (a non-empty <c>{…}</c>) when you change it: without one the stores refuse to work there, and say why.
     /// </summary>
-    public string KeyPrefix { get; set; } = "otp:";
+    public string KeyPrefix { get; set; } = "{otp}:";
 
     /// <summary>
     /// Gets or sets the secret the stores derive their keys from: phone numbers, IP addresses and session ids appear in

@@ -22,6 +22,20 @@ internal sealed class RedisKeys
 
     public string Prefix { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether <see cref="Prefix"/> holds a Redis Cluster hash tag (a non-empty <c>{…}</c>, the first
+    /// one counting), so every key of the stores hashes to one slot.
+    /// </summary>
+    public bool HasHashTag => HashTagOf(Prefix) is not null;
+
+    /// <summary>The hash tag of a key as Redis Cluster reads it: between the first '{' and the next '}', when not empty.</summary>
+    internal static string? HashTagOf(string key)
+    {
+        var open = key.IndexOf('{', StringComparison.Ordinal);
+        var close = open < 0 ? -1 : key.IndexOf('}', open + 1);
+        return close > open + 1 ? key[(open + 1)..close] : null;
+    }
+
     /// <summary>Gets the AES-256-GCM key of session values.</summary>
     public byte[] ValueKey { get; }
 

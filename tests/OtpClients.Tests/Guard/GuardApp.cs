@@ -14,7 +14,7 @@ public enum StoreKind
 
 /// <summary>
 /// One app instance: its own service provider with an AMM client pointed at a stand-in (and any other providers a test adds), the send guard and sessions,
-/// and the in-memory stores or the Redis ones (a key prefix per test keeps tests apart on one server).
+/// and the in-memory stores or the Redis ones (a key prefix per test keeps tests apart on one server; <see langword="null"/>: the default prefix).
 /// </summary>
 public sealed class GuardApp : IAsyncDisposable
 {
@@ -37,8 +37,8 @@ public sealed class GuardApp : IAsyncDisposable
         Uri amm,
         TimeProvider clock,
         StoreKind store,
-        RedisServer? redis,
-        string keyPrefix,
+        string? redisConfiguration,
+        string? keyPrefix,
         Action<OtpSendGuardOptions>? guard,
         Action<OtpSessionOptions>? sessions = null,
         Action<IServiceCollection>? services = null,
@@ -75,10 +75,10 @@ public sealed class GuardApp : IAsyncDisposable
 
             if (store == StoreKind.Redis)
             {
-                otp.UseRedis(redis!.Configuration, o =>
+                otp.UseRedis(redisConfiguration!, o =>
                 {
                     o.HashKey = HashKey;
-                    o.KeyPrefix = keyPrefix;
+                    o.KeyPrefix = keyPrefix ?? o.KeyPrefix;
                 });
             }
         });
@@ -142,7 +142,7 @@ public abstract class GuardFixture(StoreKind store) : WireMockFixture
 
     protected GuardApp App(Action<OtpSendGuardOptions>? guard, Action<OtpSessionOptions>? sessions = null, Action<IServiceCollection>? services = null, ILoggerProvider? logger = null, Action<OtpClientBuilder>? providers = null)
     {
-        var app = GuardApp.Create(Server.BaseAddress(), Clock, Store, Redis, KeyPrefix, guard, sessions, services, logger, providers);
+        var app = GuardApp.Create(Server.BaseAddress(), Clock, Store, Redis?.Configuration, KeyPrefix, guard, sessions, services, logger, providers);
         apps.Add(app);
         return app;
     }

@@ -11,12 +11,14 @@ namespace OtpClients.Tests.Infrastructure;
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly string directory;
+    private readonly string[] extraArguments;
     private Process? process;
 
-    private RedisServer(int port, string directory)
+    private RedisServer(int port, string directory, string[] extraArguments)
     {
         Port = port;
         this.directory = directory;
+        this.extraArguments = extraArguments;
     }
 
     /// <summary>Gets the loopback port.</summary>
@@ -45,9 +47,10 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Starts a server on a free loopback port and waits until it answers PING.</summary>
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="extraArguments">More <c>redis-server</c> arguments, such as <c>--cluster-enabled yes</c>.</param>
+    public static async Task<RedisServer> StartAsync(params string[] extraArguments)
     {
-        var server = new RedisServer(ProviderStandIn.FreeLoopbackPort(), Directory.CreateTempSubdirectory("otp-redis-").FullName);
+        var server = new RedisServer(ProviderStandIn.FreeLoopbackPort(), Directory.CreateTempSubdirectory("otp-redis-").FullName, extraArguments);
         await server.StartProcessAsync();
         return server;
     }
@@ -94,7 +97,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory,
             "--save", string.Empty, "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no", "--protected-mode", "yes",
-        })
+        }.Concat(extraArguments))
         {
             info.ArgumentList.Add(argument);
         }
