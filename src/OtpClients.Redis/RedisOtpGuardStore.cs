@@ -75,6 +75,15 @@ internal sealed class RedisOtpGuardStore(RedisConnection connection, RedisKeys k
         return {0, 0}
         """;
 
+    /// <summary>KEYS: the counters to give an event back to. ARGV[1]: the instant the events were taken at (ms). Removes one event of that instant from each.</summary>
+    internal const string ReleaseScript = """
+        for i = 1, #KEYS do
+          local taken = redis.call('ZRANGEBYSCORE', KEYS[i], ARGV[1], ARGV[1], 'LIMIT', 0, 1)
+          if taken[1] then redis.call('ZREM', KEYS[i], taken[1]) end
+        end
+        return 1
+        """;
+
     /// <summary>KEYS[1]: the counter. ARGV: now (ms), window (ms), event id.</summary>
     internal const string RecordScript = """
         local now = tonumber(ARGV[1])
@@ -127,6 +136,33 @@ internal sealed class RedisOtpGuardStore(RedisConnection connection, RedisKeys k
 
         var rule = index <= counters.Count ? counters[index - 1].Rule : OtpGuardRules.Conversion;
         return OtpGuardDecision.Refused(rule, TimeSpan.FromMilliseconds(Math.Max((long)result[1], 1000)));
+    }
+
+    public async ValueTask ReleaseAsync(OtpGuardRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var released = new List<RedisKey>(request.Counters.Count + 1);
+        foreach (var counter in request.Counters)
+        {
+            if (counter.Member is null)
+            {
+                released.Add(keys.Counter(counter.Rule, counter.Key));
+            }
+        }
+
+        if (request.Conversion is { } conversion)
+        {
+            released.Add(keys.Counter(OtpGuardRules.Conversion, conversion.SendsKey));
+        }
+
+        if (released.Count == 0)
+        {
+            return;
+        }
+
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        await database.ScriptEvaluateAsync(ReleaseScript, [.. released], [request.Now.ToUnixTimeMilliseconds()]).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask RecordAsync(string key, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken = default)

@@ -33,6 +33,12 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
         return {d, a}
         """;
 
+    /// <summary>KEYS[1]: the session. Gives back one counted attempt when the session exists and has one.</summary>
+    internal const string ReleaseAttemptScript = """
+        if tonumber(redis.call('HGET', KEYS[1], 'a') or '0') > 0 then redis.call('HINCRBY', KEYS[1], 'a', -1) end
+        return 1
+        """;
+
     public async Task CreateAsync(string verificationId, OtpChallenge challenge, DateTimeOffset expiresAt, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);
@@ -71,6 +77,13 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
         }
 
         return new OtpSessionAttempt(opened.Challenge, (int)(long)parts[1]);
+    }
+
+    public async Task ReleaseAttemptAsync(string verificationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verificationId);
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        await database.ScriptEvaluateAsync(ReleaseAttemptScript, [keys.Session(verificationId)]).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> CompleteAsync(string verificationId, CancellationToken cancellationToken = default)

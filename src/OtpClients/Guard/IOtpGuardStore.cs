@@ -21,6 +21,18 @@ public interface IOtpGuardStore
     /// <returns>Whether the request was counted; otherwise the rule that refused it and when it may succeed.</returns>
     ValueTask<OtpGuardDecision> TryAcquireAsync(OtpGuardRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives back what an allowed <see cref="TryAcquireAsync"/> of the same request took: one event, at
+    /// <see cref="OtpGuardRequest.Now"/>, from each of its counters and from its conversion check's sends. Counters with a
+    /// <see cref="OtpGuardCounter.Member"/> are left as they are (a distinct member is not an event). The guard calls it
+    /// for a send the provider surely did not accept, with the counters it gives back. The default implementation gives
+    /// back nothing: the counts stay, which errs on the safe side.
+    /// </summary>
+    /// <param name="request">The counters to give an event back to, and the instant they were taken at.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>A task that completes when the events are given back.</returns>
+    ValueTask ReleaseAsync(OtpGuardRequest request, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
     /// <summary>Records one event in a plain sliding-window counter, without a limit: a verified code for the conversion guard.</summary>
     /// <param name="key">The counter's key (<see cref="OtpGuardConversionCheck.VerifiedKey"/>).</param>
     /// <param name="window">How long the event counts.</param>

@@ -28,6 +28,17 @@ public interface IOtpSessionStore
     /// <returns>The challenge and the attempt's number (1 for the first), or <see langword="null"/> when no live session has that id.</returns>
     Task<OtpSessionAttempt?> BeginAttemptAsync(string verificationId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives back one attempt counted by <see cref="BeginAttemptAsync"/>, in one atomic step, when the session still
+    /// exists: the sessions call it after a check the provider surely never made (an outage, an open circuit), so an outage
+    /// does not use up the user's attempts. The default implementation gives back nothing: the count stays, which errs on
+    /// the safe side.
+    /// </summary>
+    /// <param name="verificationId">The session's id.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>A task that completes when the attempt is given back.</returns>
+    Task ReleaseAttemptAsync(string verificationId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Removes a session, in one atomic step.</summary>
     /// <param name="verificationId">The session's id.</param>
     /// <param name="cancellationToken">A token that cancels the operation.</param>

@@ -13,7 +13,8 @@ namespace OtpClients;
 /// challenge server-side and answers with the number it was sent to (<see cref="OtpVerifyResult.PhoneNumber"/>).
 /// </para>
 /// <para>
-/// A session allows <see cref="OtpSessionOptions.MaxAttempts"/> checks (each counted before the provider is asked),
+/// A session allows <see cref="OtpSessionOptions.MaxAttempts"/> checks (each counted before the provider is asked, and
+/// given back when the provider surely never made the check: an outage, an open circuit),
 /// verifies at most once even when checked from many instances at once, and is gone after success, after a final
 /// answer (expired, used, cancelled, too many attempts) and at the challenge's expiry. The store is in memory by default;
 /// <c>otp.UseRedis(…)</c> shares it between instances.

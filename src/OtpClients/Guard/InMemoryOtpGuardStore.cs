@@ -75,6 +75,30 @@ internal sealed class InMemoryOtpGuardStore : IOtpGuardStore
         return new(OtpGuardDecision.Allowed);
     }
 
+    public ValueTask ReleaseAsync(OtpGuardRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = request.Now.UtcTicks;
+        lock (gate)
+        {
+            foreach (var counter in request.Counters)
+            {
+                if (counter.Member is null && series.TryGetValue(counter.Key, out var entry))
+                {
+                    entry.Remove(now);
+                }
+            }
+
+            if (request.Conversion is { } conversion && series.TryGetValue(conversion.SendsKey, out var sends))
+            {
+                sends.Remove(now);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask RecordAsync(string key, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -202,6 +226,16 @@ internal sealed class InMemoryOtpGuardStore : IOtpGuardStore
 
             var index = times.BinarySearch(time);
             times.Insert(index < 0 ? ~index : index, time);
+        }
+
+        /// <summary>Removes one event at exactly <paramref name="time"/>, if there is one.</summary>
+        public void Remove(long time)
+        {
+            var index = FirstAfter(time) - 1;
+            if (index >= 0 && Times[index] == time)
+            {
+                Times.RemoveAt(index);
+            }
         }
 
         public void Extend(long expiresAt) => ExpiresAt = Math.Max(ExpiresAt, expiresAt);

@@ -66,6 +66,23 @@ internal sealed class InMemoryOtpSessionStore(TimeProvider timeProvider) : IOtpS
         return Task.FromResult<OtpSessionAttempt?>(new OtpSessionAttempt(entry.Challenge, Interlocked.Increment(ref entry.Attempts)));
     }
 
+    public Task ReleaseAttemptAsync(string verificationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verificationId);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (sessions.TryGetValue(verificationId, out var entry))
+        {
+            int attempts;
+            do
+            {
+                attempts = Volatile.Read(ref entry.Attempts);
+            }
+            while (attempts > 0 && Interlocked.CompareExchange(ref entry.Attempts, attempts - 1, attempts) != attempts);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<bool> CompleteAsync(string verificationId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);

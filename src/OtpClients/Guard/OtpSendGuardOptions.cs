@@ -17,6 +17,12 @@ namespace OtpClients.Guard;
 /// Counters are sliding windows (the last <c>N</c> sends in the last window), so a refusal's <c>RetryAfter</c> is when
 /// the oldest counted send leaves the window.
 /// </para>
+/// <para>
+/// A send or verify the provider surely did not accept (an error with <see cref="OtpError.IsTransient"/> and not
+/// <see cref="OtpError.MayHaveBeenAccepted"/>: an outage, an open circuit, the provider's throttling) sent, billed and
+/// checked nothing, so it gives back what it counted, except the IP budget (a client hammering during an outage is
+/// still throttled). Any other failure keeps its counts.
+/// </para>
 /// </remarks>
 public sealed class OtpSendGuardOptions
 {

@@ -110,8 +110,27 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             default:
                 // A wrong code or a failed check: the attempt is counted, the session stays. So do the provider's
                 // AlreadyUsed and TooManyAttempts, which a concurrent check of the same session can cause: removing the
-                // session then could fail the check that verified. The attempt cap holds either way.
+                // session then could fail the check that verified. The attempt cap holds either way. A check the
+                // provider surely never made (an outage, an open circuit, a guard refusal) checked no code: the
+                // attempt is given back, so an outage does not use up the user's attempts.
+                if (result.Error is { IsTransient: true, MayHaveBeenAccepted: false })
+                {
+                    await TryReleaseAttemptAsync(verificationId).ConfigureAwait(false);
+                }
+
                 return result;
+        }
+    }
+
+    private async Task TryReleaseAttemptAsync(string verificationId)
+    {
+        try
+        {
+            await store.ReleaseAttemptAsync(verificationId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.SessionStoreFailed(logger, "check", "the attempt of a check the provider never made stays counted", ex.GetType().Name);
         }
     }
 

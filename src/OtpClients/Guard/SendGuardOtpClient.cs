@@ -88,9 +88,11 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         var conversion = options.Conversion.Enabled
             ? new OtpGuardConversionCheck(scope + "sent:" + regionKey, scope + "verified:" + regionKey, options.Conversion.Window, options.Conversion.GracePeriod, options.Conversion.MinSends, options.Conversion.MaxUnverifiedRatio)
             : null;
+        OtpGuardRequest? taken = null;
         if (counters.Count > 0 || conversion is not null)
         {
-            var (decision, storeError) = await AcquireAsync(new OtpGuardRequest(timeProvider.GetUtcNow(), counters, conversion), "send", number, cancellationToken).ConfigureAwait(false);
+            taken = new OtpGuardRequest(timeProvider.GetUtcNow(), counters, conversion);
+            var (decision, storeError, counted) = await AcquireAsync(taken, "send", number, cancellationToken).ConfigureAwait(false);
             if (storeError is not null)
             {
                 return OtpSendResult.Failure(storeError);
@@ -100,9 +102,20 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
             {
                 return OtpSendResult.Failure(Refuse(decision.RefusedBy!, "send", number, decision.RetryAfter, Explain(decision.RefusedBy!, region)));
             }
+
+            if (!counted)
+            {
+                taken = null; // failed open: nothing was counted, so nothing is given back
+            }
         }
 
-        return await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (taken is not null && result.Error is { IsTransient: true, MayHaveBeenAccepted: false })
+        {
+            await GiveBackAsync(taken, "send").ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     public async Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
@@ -116,12 +129,14 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         }
 
         PhoneNumber.TryParse(challenge.PhoneNumber, out var number);
+        OtpGuardRequest? taken = null;
         if (options.MaxVerifyAttempts > 0)
         {
             var now = timeProvider.GetUtcNow();
             var window = challenge.ExpiresAt is { } expiresAt && expiresAt > now && expiresAt - now <= TimeSpan.FromDays(1) ? expiresAt - now : DefaultVerifyWindow;
             var counter = new OtpGuardCounter(OtpGuardRules.VerifyAttempts, policy.Scope + "verify:" + challenge.ProviderName + ":" + challenge.Id, options.MaxVerifyAttempts, window);
-            var (decision, storeError) = await AcquireAsync(new OtpGuardRequest(now, [counter]), "verify", number, cancellationToken).ConfigureAwait(false);
+            taken = new OtpGuardRequest(now, [counter]);
+            var (decision, storeError, counted) = await AcquireAsync(taken, "verify", number, cancellationToken).ConfigureAwait(false);
             if (storeError is not null)
             {
                 return OtpVerifyResult.Failure(storeError);
@@ -131,9 +146,19 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
             {
                 return OtpVerifyResult.Failure(Refuse(OtpGuardRules.VerifyAttempts, "verify", number, decision.RetryAfter, $"This challenge had {options.MaxVerifyAttempts} verify attempts, the most the app allows (SendGuard:MaxVerifyAttempts): send a new code."));
             }
+
+            if (!counted)
+            {
+                taken = null;
+            }
         }
 
         var result = await inner.VerifyAsync(request, cancellationToken).ConfigureAwait(false);
+        if (taken is not null && result.Error is { IsTransient: true, MayHaveBeenAccepted: false })
+        {
+            await GiveBackAsync(taken, "verify").ConfigureAwait(false); // the provider checked no code
+        }
+
         if (result.IsVerified && options.Conversion.Enabled && number is not null)
         {
             try
@@ -149,11 +174,31 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         return result;
     }
 
-    private async ValueTask<(OtpGuardDecision Decision, OtpError? StoreError)> AcquireAsync(OtpGuardRequest request, string operation, PhoneNumber? number, CancellationToken cancellationToken)
+    /// <summary>
+    /// A send or verify the provider surely did not accept (an outage, an open circuit, its throttling) sent, billed and
+    /// checked nothing: it gives back the cooldown, number, region, hourly and verify-attempt counts and its conversion
+    /// send, so a user who retried through an outage is not locked out after it, and an outage does not read as
+    /// unverified sends. The IP budget keeps the count: a client hammering during an outage is still throttled.
+    /// </summary>
+    private async ValueTask GiveBackAsync(OtpGuardRequest taken, string operation)
+    {
+        var counters = taken.Counters.Where(static c => c.Member is null && c.Rule != OtpGuardRules.Ip).ToList();
+        try
+        {
+            await store.ReleaseAsync(taken with { Counters = counters }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.GuardStoreFailed(logger, operation, $"the counts of a {operation} the provider did not accept were kept", ex.GetType().Name);
+        }
+    }
+
+    /// <summary>Takes the counters; <c>Counted</c> is <see langword="false"/> when the store failed and the guard failed open.</summary>
+    private async ValueTask<(OtpGuardDecision Decision, OtpError? StoreError, bool Counted)> AcquireAsync(OtpGuardRequest request, string operation, PhoneNumber? number, CancellationToken cancellationToken)
     {
         try
         {
-            return (await store.TryAcquireAsync(request, cancellationToken).ConfigureAwait(false), null);
+            return (await store.TryAcquireAsync(request, cancellationToken).ConfigureAwait(false), null, true);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -164,7 +209,7 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
             if (policy.Options.OnStoreFailure == OtpGuardFailureMode.FailOpen)
             {
                 Log.GuardStoreFailed(logger, operation, $"the {operation} went through unguarded (SendGuard:OnStoreFailure is FailOpen)", ex.GetType().Name);
-                return (OtpGuardDecision.Allowed, null);
+                return (OtpGuardDecision.Allowed, null, false);
             }
 
             Log.GuardStoreFailed(logger, operation, $"the {operation} was refused (SendGuard:OnStoreFailure is FailClosed)", ex.GetType().Name);
@@ -173,7 +218,7 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
             {
                 ProviderCode = OtpGuardRules.StoreUnavailable,
                 IsTransient = true,
-            });
+            }, false);
         }
     }
 

@@ -192,4 +192,41 @@ public sealed class VerificationSessionsTests(StoreKind store) : GuardFixture(st
             Assert.That(() => sessions.StartAsync(null!), Throws.ArgumentNullException);
         });
     }
+
+    [Test]
+    public async Task CheckAsync_ProviderUnavailable_GivesBackTheAttempt()
+    {
+        Server.Answer(Endpoints.AmmCheck, Reply.Empty(503), Reply.Json(200, Verified));
+        var sessions = App(guard: null, s => s.MaxAttempts = 1).Sessions;
+        var started = await sessions.StartAsync(new OtpSendRequest(Israeli));
+
+        var outage = await sessions.CheckAsync(started.VerificationId!, "123456");
+        var retry = await sessions.CheckAsync(started.VerificationId!, "123456");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outage.Error?.Code, Is.EqualTo(OtpErrorCode.ProviderUnavailable), outage.ToString());
+            Assert.That(retry.IsVerified, Is.True, "the session's one attempt was not spent by the outage: " + retry);
+            Assert.That(Checks(), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task CheckAsync_WrongCode_KeepsTheAttempt()
+    {
+        Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"verify_status\": \"FAILED\"}"), Reply.Json(200, Verified));
+        Server.Answer(Endpoints.AmmSearch, Reply.Json(200, "{\"verify_id\": \"amm-1\", \"verify_status\": \"PENDING\"}"));
+        var sessions = App(guard: null, s => s.MaxAttempts = 1).Sessions;
+        var started = await sessions.StartAsync(new OtpSendRequest(Israeli));
+
+        var wrong = await sessions.CheckAsync(started.VerificationId!, "000000");
+        var next = await sessions.CheckAsync(started.VerificationId!, "123456");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(wrong.Status, Is.EqualTo(OtpVerificationStatus.InvalidCode), wrong.ToString());
+            Assert.That(next.Status, Is.EqualTo(OtpVerificationStatus.TooManyAttempts), next.ToString());
+            Assert.That(Checks(), Is.EqualTo(1));
+        });
+    }
 }
