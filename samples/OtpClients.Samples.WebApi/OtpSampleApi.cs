@@ -44,7 +44,9 @@ public static class OtpSampleApi
         // and BadRequestExceptionHandler answers it with a 400 ProblemDetails that names the problem.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks().AddOtpClient();
+        // The sample fails over from AMM to iP1: one provider's open circuit still leaves a way to send, so it reports
+        // Degraded, not Unhealthy (a readiness probe would otherwise pull every instance out at once).
+        builder.Services.AddHealthChecks().AddOtpClient(failureStatus: HealthStatus.Degraded);
 
         // Otp:SendGuard in appsettings.json turns the send guard on (SMS pumping, per-number and per-IP budgets);
         // IOtpVerificationSessions keeps each challenge on the server behind an opaque id.

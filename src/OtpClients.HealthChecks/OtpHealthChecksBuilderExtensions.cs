@@ -20,7 +20,11 @@ public static class OtpHealthChecksBuilderExtensions
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name. Defaults to <see cref="DefaultName"/>.</param>
-    /// <param name="failureStatus">The status of an open circuit. Defaults to <see cref="HealthStatus.Unhealthy"/>.</param>
+    /// <param name="failureStatus">
+    /// The status of an open circuit. Defaults to <see cref="HealthStatus.Unhealthy"/>. With failover, where one provider's
+    /// open circuit leaves the next one sending, pass <see cref="HealthStatus.Degraded"/> if a readiness probe acts on the
+    /// check: otherwise one provider's outage takes every instance out of the load balancer at once.
+    /// </param>
     /// <param name="tags">Tags to filter checks by (for example a readiness endpoint's).</param>
     /// <param name="configure">Adjusts the thresholds.</param>
     /// <returns>The builder.</returns>
