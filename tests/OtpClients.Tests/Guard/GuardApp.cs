@@ -86,6 +86,16 @@ public sealed class GuardApp : IAsyncDisposable
         return new GuardApp(collection.BuildServiceProvider());
     }
 
+    /// <summary>Guard options with every default rule off, for tests of one rule.</summary>
+    public static void NoRules(OtpSendGuardOptions g)
+    {
+        g.Cooldown = TimeSpan.Zero;
+        g.MaxSendsPerNumber = 0;
+        g.MaxSendsPerIp = 0;
+        g.MaxRegionsPerIp = 0;
+        g.MaxVerifyAttempts = 0;
+    }
+
     public ValueTask DisposeAsync() => Services.DisposeAsync();
 }
 
@@ -152,12 +162,5 @@ public abstract class GuardFixture(StoreKind store) : WireMockFixture
     protected int Checks() => Server.Requests().Count(r => r.Path == "/sms/v2/verify/check");
 
     /// <summary>Guard options with every default rule off, for tests of one rule.</summary>
-    protected static void NoRules(OtpSendGuardOptions g)
-    {
-        g.Cooldown = TimeSpan.Zero;
-        g.MaxSendsPerNumber = 0;
-        g.MaxSendsPerIp = 0;
-        g.MaxRegionsPerIp = 0;
-        g.MaxVerifyAttempts = 0;
-    }
+    protected static void NoRules(OtpSendGuardOptions g) => GuardApp.NoRules(g);
 }

@@ -107,11 +107,8 @@ public sealed class RedisClusterTests : WireMockFixture
     /// <summary>A number budget of 3, with a region budget and a spend cap too: each check is one script over three keys.</summary>
     private static void NumberBudgetOf3(OtpSendGuardOptions g)
     {
-        g.Cooldown = TimeSpan.Zero;
+        GuardApp.NoRules(g);
         g.MaxSendsPerNumber = 3;
-        g.MaxSendsPerIp = 0;
-        g.MaxRegionsPerIp = 0;
-        g.MaxVerifyAttempts = 0;
         g.MaxSendsPerRegion = 1000;
         g.MaxSendsPerHour = 1000;
     }
