@@ -113,7 +113,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
                 // session then could fail the check that verified. The attempt cap holds either way. A check the
                 // provider surely never made (an outage, an open circuit, a guard refusal) checked no code: the
                 // attempt is given back, so an outage does not use up the user's attempts.
-                if (result.Error is { IsTransient: true, MayHaveBeenAccepted: false })
+                if (SendGuardPolicy.NothingWasDone(result.Error))
                 {
                     await TryReleaseAttemptAsync(verificationId).ConfigureAwait(false);
                 }

@@ -110,7 +110,7 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         }
 
         var result = await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (taken is not null && result.Error is { IsTransient: true, MayHaveBeenAccepted: false })
+        if (taken is not null && SendGuardPolicy.NothingWasDone(result.Error))
         {
             await GiveBackAsync(taken, "send").ConfigureAwait(false);
         }
@@ -154,7 +154,7 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         }
 
         var result = await inner.VerifyAsync(request, cancellationToken).ConfigureAwait(false);
-        if (taken is not null && result.Error is { IsTransient: true, MayHaveBeenAccepted: false })
+        if (taken is not null && SendGuardPolicy.NothingWasDone(result.Error))
         {
             await GiveBackAsync(taken, "verify").ConfigureAwait(false); // the provider checked no code
         }

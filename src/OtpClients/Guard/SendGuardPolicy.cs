@@ -30,6 +30,15 @@ internal sealed class SendGuardPolicy
 
     public HashSet<string> BlockedNumbers { get; }
 
+    /// <summary>
+    /// Whether a failed send or check surely did nothing at the provider, so what the guard and the sessions counted for
+    /// it is given back: transient (an outage, an open circuit, the provider's throttling), not
+    /// <see cref="OtpError.MayHaveBeenAccepted"/>, and not a per-recipient limit (a refusal on the recipient's account,
+    /// which the cooldown should keep honouring).
+    /// </summary>
+    public static bool NothingWasDone(OtpError? error) =>
+        error is { IsTransient: true, MayHaveBeenAccepted: false, IsRecipientLimit: false };
+
     /// <summary>The key an IP address counts under: IPv4 whole, IPv6 by its /64 prefix (one subscriber's usual share).</summary>
     public static string IpKey(string canonical)
     {

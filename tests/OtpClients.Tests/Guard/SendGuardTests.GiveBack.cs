@@ -6,7 +6,7 @@ namespace OtpClients.Tests.Guard;
 /// <summary>
 /// A send or verify the provider surely did not accept (transient, not "may have been accepted") gives back what the
 /// guard counted for it, except the IP budget; one that may have reached the provider, or that the provider refused on
-/// its merits, keeps every count.
+/// its merits (the request, or the recipient's limit), keeps every count.
 /// </summary>
 public sealed partial class SendGuardTests
 {
@@ -53,11 +53,12 @@ public sealed partial class SendGuardTests
         });
     }
 
-    [TestCase(500, TestName = "SendAsync_ProviderFailedAfterItMayHaveSent_KeepsTheCounts")]
-    [TestCase(401, TestName = "SendAsync_ProviderRefusedTheRequest_KeepsTheCounts")]
-    public async Task SendAsync_FailureThatMaySendOrIsNotAnOutage_KeepsTheCounts(int status)
+    [TestCase(500, "", TestName = "SendAsync_ProviderFailedAfterItMayHaveSent_KeepsTheCounts")]
+    [TestCase(401, "", TestName = "SendAsync_ProviderRefusedTheRequest_KeepsTheCounts")]
+    [TestCase(429, "{\"errorMsg\": \"ANTISPAM\", \"errorCode\": 429}", TestName = "SendAsync_ProviderRecipientLimit_KeepsTheCounts")]
+    public async Task SendAsync_FailureThatMaySendOrIsNotAnOutage_KeepsTheCounts(int status, string body)
     {
-        Server.Answer(Endpoints.AmmSend, Reply.Empty(status), Reply.Json(200, AmmOk));
+        Server.Answer(Endpoints.AmmSend, Reply.Text(status, body, "application/json"), Reply.Json(200, AmmOk));
         var client = App(g => { NoRules(g); g.Cooldown = TimeSpan.FromSeconds(30); }).Client;
 
         var failed = await client.SendAsync(new OtpSendRequest(Israeli));
@@ -66,7 +67,7 @@ public sealed partial class SendGuardTests
         Assert.Multiple(() =>
         {
             Assert.That(failed.IsSuccess, Is.False);
-            Assert.That(failed.Error!.MayHaveBeenAccepted || !failed.Error.IsTransient, Is.True, failed.ToString());
+            Assert.That(failed.Error!.MayHaveBeenAccepted || !failed.Error.IsTransient || failed.Error.IsRecipientLimit, Is.True, failed.ToString());
             AssertRefused(retry, OtpErrorCode.RateLimited, OtpGuardRules.Cooldown);
             Assert.That(Sends(), Is.EqualTo(1));
         });
