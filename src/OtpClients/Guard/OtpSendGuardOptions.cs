@@ -21,7 +21,7 @@ namespace OtpClients.Guard;
 /// A send or verify the provider surely did not accept (an error with <see cref="OtpError.IsTransient"/> and not
 /// <see cref="OtpError.MayHaveBeenAccepted"/>: an outage, an open circuit, the provider's throttling) sent, billed and
 /// checked nothing, so it gives back what it counted, except the IP budget (a client hammering during an outage is
-/// still throttled). Any other failure keeps its counts.
+/// still throttled). Any other failure keeps its counts, a per-recipient limit (<see cref="OtpError.IsRecipientLimit"/>) included.
 /// </para>
 /// </remarks>
 public sealed class OtpSendGuardOptions
