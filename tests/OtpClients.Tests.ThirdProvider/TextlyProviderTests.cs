@@ -124,6 +124,20 @@ public sealed class TextlyProviderTests
     }
 
     [Test]
+    public void UseTextly_SectionWithAMisspeltKey_FailsNamingItsPathAndTheKeyMeant()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sms:Textly:ApiToken"] = Token,
+            ["Sms:Textly:Regoin"] = "IL",
+        }).Build();
+
+        Assert.That(
+            () => new ServiceCollection().AddOtpClient(otp => otp.UseTextly(configuration.GetSection("Sms:Textly"))),
+            Throws.InvalidOperationException.With.Message.Contains("Sms:Textly:Regoin is not a setting (did you mean Sms:Textly:Region?)"));
+    }
+
+    [Test]
     public async Task AddOtpClient_Keyed_ResolvesTheProviderByKey()
     {
         AnswerSend(200, "{\"id\":\"tx-3\"}");
