@@ -108,10 +108,47 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
     public static bool TryParse(
         [NotNullWhen(true)] string? value,
         [NotNullWhen(true)] out PhoneNumber? result,
+        [NotNullWhen(false)] out string? error) =>
+        TryParse(value, defaultRegion: null, out result, out error);
+
+    /// <summary>Parses a phone number, reading one written without a country code as a number of <paramref name="defaultRegion"/>.</summary>
+    /// <param name="value">What the user typed: international (<c>+972 54 123 4567</c>, <c>00972…</c>) or national (<c>054-123-4567</c>).</param>
+    /// <param name="defaultRegion">
+    /// The region (ISO 3166-1 alpha-2, such as <c>IL</c>) of numbers written without a country code, dialled as in that
+    /// region (trunk prefix, international access code); <see langword="null"/>: only international numbers are accepted.
+    /// </param>
+    /// <returns>The parsed number.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="defaultRegion"/> is not a region libphonenumber knows.</exception>
+    /// <exception cref="FormatException"><paramref name="value"/> is not a phone number; the message says why.</exception>
+    public static PhoneNumber Parse(string value, string? defaultRegion)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return TryParse(value, defaultRegion, out var result, out var error) ? result : throw new FormatException(error);
+    }
+
+    /// <summary>
+    /// Tries to parse a phone number, reading one written without a country code as a number of
+    /// <paramref name="defaultRegion"/>, and says why it is not one.
+    /// </summary>
+    /// <param name="value">What the user typed: international (<c>+972 54 123 4567</c>, <c>00972…</c>) or national (<c>054-123-4567</c>).</param>
+    /// <param name="defaultRegion">
+    /// The region (ISO 3166-1 alpha-2, such as <c>IL</c>) of numbers written without a country code, dialled as in that
+    /// region (trunk prefix, international access code); <see langword="null"/>: only international numbers are accepted.
+    /// </param>
+    /// <param name="result">The parsed number, on success.</param>
+    /// <param name="error">On failure, a message naming the problem; it never repeats the input.</param>
+    /// <returns><see langword="true"/> when <paramref name="value"/> is a phone number.</returns>
+    /// <exception cref="ArgumentException"><paramref name="defaultRegion"/> is not a region libphonenumber knows.</exception>
+    public static bool TryParse(
+        [NotNullWhen(true)] string? value,
+        string? defaultRegion,
+        [NotNullWhen(true)] out PhoneNumber? result,
         [NotNullWhen(false)] out string? error)
     {
         result = null;
-        if (!TryNormalize(value, out var international, out error))
+        var region = defaultRegion is null ? null : CheckRegion(defaultRegion);
+        if (!TryNormalize(value, region is not null, out var normalized, out var national, out error))
         {
             return false;
         }
@@ -119,7 +156,7 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
         PhoneNumbers.PhoneNumber parsed;
         try
         {
-            parsed = Util.Parse(international, null);
+            parsed = Util.Parse(normalized, national ? region : null);
         }
         catch (NumberParseException ex)
         {
@@ -128,7 +165,7 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
                 ErrorType.INVALID_COUNTRY_CODE => "The phone number's country code does not exist.",
                 ErrorType.TOO_SHORT_NSN or ErrorType.TOO_SHORT_AFTER_IDD => "The phone number is too short for its country.",
                 ErrorType.TOO_LONG => $"The phone number is too long: E.164 allows at most {MaxDigits} digits.",
-                _ when international.Length <= 4 => "The phone number is too short: it has no subscriber number after the country code.",
+                _ when normalized.Length <= 4 => "The phone number is too short: it has no subscriber number after the country code.",
                 _ => "The phone number is not a phone number.",
             };
             return false;
@@ -205,9 +242,10 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
     /// Checks the characters (what libphonenumber would read as letters of a vanity number, or skip silently, is
     /// refused here) and returns <c>+</c> and the ASCII digits, with a <c>(0)</c> trunk marker removed.
     /// </summary>
-    private static bool TryNormalize(string? value, [NotNullWhen(true)] out string? international, [NotNullWhen(false)] out string? error)
+    private static bool TryNormalize(string? value, bool allowNational, [NotNullWhen(true)] out string? normalized, out bool national, [NotNullWhen(false)] out string? error)
     {
-        international = null;
+        normalized = null;
+        national = false;
         if (value is null)
         {
             error = "The phone number is required.";
@@ -280,6 +318,20 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
             {
                 start = 2;
             }
+            else if (allowNational)
+            {
+                // A national number (trunk prefix, or another international access code): the region's rules read it.
+                if (count > MaxDigits + 1)
+                {
+                    error = $"The phone number is too long: E.164 allows at most {MaxDigits} digits.";
+                    return false;
+                }
+
+                national = true;
+                normalized = new string(digits[..count]);
+                error = null;
+                return true;
+            }
             else
             {
                 error = "The phone number has no country code: start it with '+' or '00' (for example +44 20 7946 0958).";
@@ -300,9 +352,18 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
             return false;
         }
 
-        international = string.Concat("+", digits[start..count]);
+        normalized = string.Concat("+", digits[start..count]);
         error = null;
         return true;
+    }
+
+    /// <summary>The region code, upper case, when libphonenumber knows it.</summary>
+    private static string CheckRegion(string region)
+    {
+        var upper = region.Trim().ToUpperInvariant();
+        return Util.GetSupportedRegions().Contains(upper)
+            ? upper
+            : throw new ArgumentException($"'{region}' is not a region code libphonenumber knows: use an ISO 3166-1 alpha-2 code such as IL or IT.", "defaultRegion");
     }
 
     private static string NationalDigits(string formatted)

@@ -229,6 +229,59 @@ public sealed class PhoneNumberTests
         });
     }
 
+    [TestCase("054-123-4567", "IL", "+972541234567")]
+    [TestCase("0541234567", "il", "+972541234567")]
+    [TestCase(" 050 123 4567 ", " IL ", "+972501234567")]
+    [TestCase("+39 348 123 4567", "IL", "+393481234567")]
+    [TestCase("0039 348 1234567", "IL", "+393481234567")]
+    [TestCase("348 123 4567", "IT", "+393481234567")]
+    [TestCase("06 1234 5678", "IT", "+390612345678")]
+    [TestCase("070-123 45 67", "SE", "+46701234567")]
+    [TestCase("011 44 20 7946 0958", "US", "+442079460958")]
+    public void TryParse_NationalNumberWithDefaultRegion_ReturnsE164(string input, string region, string e164)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(PhoneNumber.TryParse(input, region, out var number, out var error), Is.True, error);
+            Assert.That(number!.E164, Is.EqualTo(e164));
+            Assert.That(PhoneNumber.Parse(input, region).E164, Is.EqualTo(e164));
+        });
+    }
+
+    [TestCase("054-123", "IL", "too short")]
+    [TestCase("054-abc-4567", "IL", "contains letters")]
+    [TestCase("", "IL", "no digits")]
+    [TestCase("05412345678901234567", "IL", "too long")]
+    public void TryParse_BadNationalNumberWithDefaultRegion_ReturnsMessageNamingTheProblem(string input, string region, string fragment)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(PhoneNumber.TryParse(input, region, out var number, out var error), Is.False);
+            Assert.That(number, Is.Null);
+            Assert.That(error, Does.Contain(fragment));
+            Assert.That(error, Does.Not.Contain("123"), "the message never repeats the input");
+            Assert.That(() => PhoneNumber.Parse(input, region), Throws.TypeOf<FormatException>().With.Message.Contains(fragment));
+        });
+    }
+
+    [Test]
+    public void TryParse_NationalNumberWithoutDefaultRegion_SaysTheCountryCodeIsMissing()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(PhoneNumber.TryParse("054-123-4567", null, out _, out var error), Is.False);
+            Assert.That(error, Does.Contain("no country code"));
+        });
+    }
+
+    [TestCase("XX")]
+    [TestCase("Israel")]
+    [TestCase("")]
+    public void TryParse_UnknownDefaultRegion_ThrowsNamingTheArgument(string region)
+    {
+        Assert.That(() => PhoneNumber.TryParse("054-123-4567", region, out _, out _), Throws.ArgumentException.With.Property("ParamName").EqualTo("defaultRegion"));
+    }
+
     [Test]
     public void Equality_SameDigitsDifferentFormatting_AreEqual()
     {
