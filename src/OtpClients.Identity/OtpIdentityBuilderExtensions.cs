@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OtpClients.Failover;
 using OtpClients.Identity;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -35,7 +36,10 @@ public static class OtpIdentityBuilderExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => !string.IsNullOrWhiteSpace(o.LoginProvider), "OtpTokenProviderOptions.LoginProvider must not be empty.").ValidateOnStart();
+        options
+            .Validate(o => !string.IsNullOrWhiteSpace(o.LoginProvider), "OtpTokenProviderOptions.LoginProvider must not be empty.")
+            .Validate(o => o.DefaultRegion is null || OtpRoutes.IsRegionCode(o.DefaultRegion), "OtpTokenProviderOptions.DefaultRegion must be an ISO 3166-1 alpha-2 region code that phone numbers have, such as IL or IT.")
+            .ValidateOnStart();
         builder.Services.TryAddScoped<OtpTokenActivity>();
         builder.Services.TryAddTransient(providerType);
         builder.Services.AddSingleton<IPostConfigureOptions<IdentityOptions>>(new PostConfigureOptions<IdentityOptions>(Options.Options.DefaultName, identity =>

@@ -28,7 +28,10 @@ namespace OtpClients.Identity;
 /// (event 1500, with the purpose and status, never the code or the number). A provider failure throws
 /// <see cref="OtpTokenProviderException"/> instead: an outage is not a wrong code and must not lock users out.
 /// </para>
-/// <para>Phone numbers must be stored in international form (E.164, <c>+972501234567</c>).</para>
+/// <para>
+/// Phone numbers must be stored in international form (E.164, <c>+972501234567</c>), or in national form with
+/// <see cref="OtpTokenProviderOptions.DefaultRegion"/> set.
+/// </para>
 /// </remarks>
 public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvider<TUser>
     where TUser : class
@@ -57,7 +60,10 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
         this.logger = logger;
     }
 
-    /// <summary>Tells whether the user can get two-factor codes: they have a confirmed phone number in international form.</summary>
+    /// <summary>
+    /// Tells whether the user can get two-factor codes: they have a confirmed phone number in international form, or in
+    /// national form with <see cref="OtpTokenProviderOptions.DefaultRegion"/> set.
+    /// </summary>
     /// <param name="manager">The user manager.</param>
     /// <param name="user">The user.</param>
     /// <returns><see langword="true"/> when the user has a confirmed, well-formed phone number.</returns>
@@ -67,7 +73,7 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
         ArgumentNullException.ThrowIfNull(manager);
         ArgumentNullException.ThrowIfNull(user);
         var phone = await manager.GetPhoneNumberAsync(user).ConfigureAwait(false);
-        return PhoneNumber.TryParse(phone, out _) && await manager.IsPhoneNumberConfirmedAsync(user).ConfigureAwait(false);
+        return PhoneNumber.TryParse(phone, options.DefaultRegion, out _, out _) && await manager.IsPhoneNumberConfirmedAsync(user).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -197,19 +203,23 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
     }
 
     /// <summary>The number a purpose sends to: the new number of a change, otherwise the user's confirmed phone.</summary>
-    private static async Task<(PhoneNumber? Phone, string? Problem)> ExpectedPhoneAsync(string purpose, UserManager<TUser> manager, TUser user)
+    private async Task<(PhoneNumber? Phone, string? Problem)> ExpectedPhoneAsync(string purpose, UserManager<TUser> manager, TUser user)
     {
+        var region = options.DefaultRegion;
+        var form = region is null
+            ? "in international form (or set OtpTokenProviderOptions.DefaultRegion to read national numbers)"
+            : $"a phone number (international, or national of {region})";
         if (purpose.StartsWith(ChangePhoneNumberPrefix, StringComparison.Ordinal))
         {
-            return PhoneNumber.TryParse(purpose[ChangePhoneNumberPrefix.Length..], out var changed, out var error)
+            return PhoneNumber.TryParse(purpose[ChangePhoneNumberPrefix.Length..], region, out var changed, out var error)
                 ? (changed, null)
-                : (null, "The new phone number is not a phone number in international form: " + error);
+                : (null, $"The new phone number is not {form}: {error}");
         }
 
         var phone = await manager.GetPhoneNumberAsync(user).ConfigureAwait(false);
-        if (!PhoneNumber.TryParse(phone, out var number, out var problem))
+        if (!PhoneNumber.TryParse(phone, region, out var number, out var problem))
         {
-            return (null, phone is null ? "The user has no phone number." : "The user's phone number is not in international form: " + problem);
+            return (null, phone is null ? "The user has no phone number." : $"The user's phone number is not {form}: {problem}");
         }
 
         if (purpose == "TwoFactor" && !await manager.IsPhoneNumberConfirmedAsync(user).ConfigureAwait(false))

@@ -15,6 +15,15 @@ public sealed class OtpTokenProviderOptions
     /// </summary>
     public string? MessageTemplate { get; set; }
 
+    /// <summary>
+    /// Gets or sets the region (ISO 3166-1 alpha-2, such as <c>IL</c>) of phone numbers stored without a country code
+    /// (<c>054-123-4567</c>): they are read as that region dials them, and the code goes to the international form.
+    /// Numbers stored in international form (<c>+972541234567</c>) are read as they are. Defaults to
+    /// <see langword="null"/>: numbers must be stored in international form; a user whose number is not cannot get codes
+    /// (<see cref="OtpTokenProvider{TUser}.CanGenerateTwoFactorTokenAsync"/> is <see langword="false"/>). Validated at start.
+    /// </summary>
+    public string? DefaultRegion { get; set; }
+
     /// <summary>Gets or sets the sender shown to the user (<see cref="OtpSendRequest.Sender"/>). Defaults to <see langword="null"/>: the provider options' sender.</summary>
     public string? Sender { get; set; }
 

@@ -93,4 +93,66 @@ public sealed partial class OtpTokenProviderTests
             Assert.That(options.Tokens.ChangePhoneNumberTokenProvider, Is.EqualTo("Phone"));
         });
     }
+
+    [Test]
+    public async Task TwoFactorSignInAsync_NationalNumberWithDefaultRegion_CodeGoesToTheInternationalForm()
+    {
+        var identity = App(tokens: t => t.DefaultRegion = "IT");
+        await identity.CreateUserAsync("pia", "348 123 4567");
+
+        var code = await SignInToSecondFactorAsync(identity, "pia");
+        var signedIn = await identity.RequestAsync((_, signIn, _) => signIn.TwoFactorSignInAsync("Phone", code, isPersistent: false, rememberClient: false));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(signedIn.Succeeded, Is.True, signedIn.ToString());
+            Assert.That(emulator.Outbox.Messages.Select(m => m.PhoneNumber), Is.All.EqualTo(Phone), "the code went to +39 348 123 4567");
+        });
+    }
+
+    [Test]
+    public async Task ChangePhoneNumberAsync_NationalNumberWithDefaultRegion_ChangesIt()
+    {
+        var identity = App(tokens: t => t.DefaultRegion = "it");
+        var id = await identity.CreateUserAsync("quinn", twoFactor: false);
+
+        await identity.WithUserAsync(id, (users, user, _) => users.GenerateChangePhoneNumberTokenAsync(user, "348-1234567"));
+        var code = emulator.Outbox.LastCodeFor(Phone);
+        var changed = await identity.WithUserAsync(id, (users, user, _) => users.ChangePhoneNumberAsync(user, "348-1234567", code!));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.Not.Null, "the code went to the international form of the national number");
+            Assert.That(changed.Succeeded, Is.True, string.Join(", ", changed.Errors.Select(e => e.Code)));
+        });
+    }
+
+    [Test]
+    public async Task GenerateTwoFactorTokenAsync_NationalNumberWithoutDefaultRegion_CannotGetCodesAndTheMessageSaysWhy()
+    {
+        var identity = App();
+        var id = await identity.CreateUserAsync("rio", "348 123 4567");
+
+        var can = await identity.WithUserAsync(id, (users, user, _) => users.GetValidTwoFactorProvidersAsync(user));
+        var ex = Assert.ThrowsAsync<OtpTokenProviderException>(() => identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(can, Does.Not.Contain("Phone"), "no codes for a number that cannot be read");
+            Assert.That(ex!.Error.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
+            Assert.That(ex.Message, Does.Contain("OtpTokenProviderOptions.DefaultRegion").And.Not.Contains("4567"));
+            Assert.That(emulator.Outbox.Messages, Is.Empty);
+        });
+    }
+
+    [TestCase("Italy")]
+    [TestCase("XX")]
+    public void AddOtpTokenProvider_UnknownDefaultRegion_FailsNamingTheSetting(string region)
+    {
+        var identity = App(tokens: t => t.DefaultRegion = region);
+
+        Assert.That(
+            () => identity.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OtpTokenProviderOptions>>().Value,
+            Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("OtpTokenProviderOptions.DefaultRegion"));
+    }
 }
