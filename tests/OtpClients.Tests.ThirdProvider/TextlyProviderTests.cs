@@ -241,6 +241,26 @@ public sealed class TextlyProviderTests
     }
 
     [Test]
+    public void AddOtpClient_SectionWithoutToken_FailsAtStartNamingTheConfigurationPath()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sms:Textly:BaseAddress"] = BaseAddress.ToString(),
+            ["Sms:Textly:Region"] = "ITA",
+        }).Build();
+        var sp = Build(s => s.AddOtpClient(otp => otp.UseTextly(configuration.GetSection("Sms:Textly"))));
+
+        var exception = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.Message, Does.Contain("Sms:Textly:ApiToken is required."));
+            Assert.That(exception.Message, Does.Contain("Sms:Textly:Region must be a two-letter ISO region code."));
+            Assert.That(exception.Message, Does.Not.Contain("Textly.ApiToken"));
+        });
+    }
+
+    [Test]
     public async Task SendAsync_AddedProvider_RecordsTheSdkTelemetryWithoutThePhoneNumber()
     {
         AnswerSend(200, "{\"id\":\"tx-4\"}");

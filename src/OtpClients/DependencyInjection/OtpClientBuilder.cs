@@ -281,11 +281,21 @@ public sealed class OtpClientBuilder
     }
 
     /// <summary>
-    /// Adds a provider bound from a configuration section: its keys are checked against the options type (a misspelt key
-    /// fails at start, naming its path and the key meant), and validation messages name configuration paths.
+    /// Adds a provider bound from a configuration section, as the built-in providers' <c>UseXxx(IConfiguration)</c> do:
+    /// the section's keys are checked against the options type (a misspelt key fails at once, naming its path and the key
+    /// meant), and validation messages name configuration paths (<c>Otp:Xxx:ApiToken is required.</c> rather than
+    /// <c>Xxx.ApiToken</c>). Call <see cref="AddProvider{TOptions, TClient}"/> inside <paramref name="addProvider"/>, binding
+    /// the options from the same section: <c>otp.FromSection(section, () =&gt; otp.AddProvider&lt;XxxOptions, XxxOtpClient&gt;(descriptor, o =&gt; o.Bind(section), create))</c>.
     /// </summary>
-    internal IHttpClientBuilder FromSection(IConfiguration section, Func<IHttpClientBuilder> addProvider)
+    /// <param name="section">The provider's configuration section.</param>
+    /// <param name="addProvider">Adds the provider with <see cref="AddProvider{TOptions, TClient}"/>.</param>
+    /// <returns>What <paramref name="addProvider"/> returns: the builder of the provider's <see cref="HttpClient"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">A key of the section is not a setting of the options; or what <see cref="AddProvider{TOptions, TClient}"/> throws.</exception>
+    public IHttpClientBuilder FromSection(IConfiguration section, Func<IHttpClientBuilder> addProvider)
     {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(addProvider);
         providerSection = section;
         try
         {

@@ -24,7 +24,7 @@ public static class TextlyOtpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        builder.ThrowIfUnknownKeys<TextlyOptions>(configuration); // a misspelt key fails at start, as in the built-in providers
-        return builder.AddProvider<TextlyOptions, TextlyOtpClient>(Descriptor, o => o.Bind(configuration), static (_, http, options) => new TextlyOtpClient(http, options));
+        // As the built-in providers: a misspelt key fails at once, and validation messages name configuration paths.
+        return builder.FromSection(configuration, () => builder.AddProvider<TextlyOptions, TextlyOtpClient>(Descriptor, o => o.Bind(configuration), static (_, http, options) => new TextlyOtpClient(http, options)));
     }
 }
