@@ -9,7 +9,7 @@ public sealed partial class EmulatorEndToEndTests
 
     private AmmOtpClient Amm(Action<AmmOptions>? configure = null) => Resolve<AmmOtpClient>(otp => otp.UseAmm(o =>
     {
-        emulator.ConfigureAmm(o);
+        Emulator.ConfigureAmm(o);
         configure?.Invoke(o);
     }));
 
@@ -21,7 +21,7 @@ public sealed partial class EmulatorEndToEndTests
 
         var result = await client.VerifyAsync(new OtpVerifyRequest(challenge, code));
 
-        var message = emulator.Outbox.LastFor(ItalianPhone)!;
+        var message = Emulator.Outbox.LastFor(ItalianPhone)!;
         Assert.Multiple(() =>
         {
             Assert.That(result.IsVerified, Is.True);
@@ -56,7 +56,7 @@ public sealed partial class EmulatorEndToEndTests
         var client = Amm();
         var (challenge, code) = await SendAsync(client, ItalianPhone, new OtpSendRequest(ItalianPhone) { TimeToLive = TimeSpan.FromSeconds(30) });
 
-        clock.Advance(TimeSpan.FromSeconds(31));
+        Clock.Advance(TimeSpan.FromSeconds(31));
         var result = await client.VerifyAsync(new OtpVerifyRequest(challenge, code));
 
         Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.Expired));
@@ -129,7 +129,7 @@ public sealed partial class EmulatorEndToEndTests
         }
 
         var eleventh = await client.SendAsync(new OtpSendRequest(ItalianPhone));
-        clock.Advance(TimeSpan.FromMinutes(61));
+        Clock.Advance(TimeSpan.FromMinutes(61));
         var later = await client.SendAsync(new OtpSendRequest(ItalianPhone));
 
         Assert.Multiple(() =>
@@ -138,7 +138,7 @@ public sealed partial class EmulatorEndToEndTests
             Assert.That(eleventh.Error.ProviderCode, Is.EqualTo("ANTISPAM"));
             Assert.That(Failover.FailoverOtpClient.ShouldFailOver(eleventh.Error), Is.False);
             Assert.That(later.IsSuccess, Is.True, "the window is 60 minutes");
-            Assert.That(emulator.Outbox.Messages, Has.Count.EqualTo(11));
+            Assert.That(Emulator.Outbox.Messages, Has.Count.EqualTo(11));
         });
     }
 

@@ -9,7 +9,7 @@ public sealed partial class EmulatorEndToEndTests
 
     private Ip1OtpClient Ip1(Action<Ip1Options>? configure = null) => Resolve<Ip1OtpClient>(otp => otp.UseIp1(o =>
     {
-        emulator.ConfigureIp1(o);
+        Emulator.ConfigureIp1(o);
         configure?.Invoke(o);
     }));
 
@@ -25,8 +25,8 @@ public sealed partial class EmulatorEndToEndTests
         {
             Assert.That(result.IsVerified, Is.True);
             Assert.That(code, Has.Length.EqualTo(8));
-            Assert.That(emulator.Outbox.LastFor(SwedishPhone)!.Text, Is.EqualTo($"{{brand}} code: {code}"), "braces survive iP1's composite formatting");
-            Assert.That(challenge.ExpiresAt, Is.EqualTo(clock.GetUtcNow().AddSeconds(1200)).Within(TimeSpan.FromSeconds(1)));
+            Assert.That(Emulator.Outbox.LastFor(SwedishPhone)!.Text, Is.EqualTo($"{{brand}} code: {code}"), "braces survive iP1's composite formatting");
+            Assert.That(challenge.ExpiresAt, Is.EqualTo(Clock.GetUtcNow().AddSeconds(1200)).Within(TimeSpan.FromSeconds(1)));
         });
     }
 
@@ -54,7 +54,7 @@ public sealed partial class EmulatorEndToEndTests
         var client = Ip1();
         var (challenge, code) = await SendAsync(client, SwedishPhone, new OtpSendRequest(SwedishPhone) { TimeToLive = TimeSpan.FromSeconds(60) });
 
-        clock.Advance(TimeSpan.FromSeconds(61));
+        Clock.Advance(TimeSpan.FromSeconds(61));
 
         Assert.That((await client.VerifyAsync(new OtpVerifyRequest(challenge, code))).Status, Is.EqualTo(OtpVerificationStatus.Expired));
     }
@@ -92,7 +92,7 @@ public sealed partial class EmulatorEndToEndTests
             Assert.That(updated.IsSuccess, Is.True);
             Assert.That(read.Value!.MessageTemplate, Is.EqualTo("Kod {code}"));
             Assert.That(code, Does.Match("^[0-9]{7}$"));
-            Assert.That(emulator.Outbox.LastFor(SwedishPhone)!.Text, Is.EqualTo("Kod " + code));
+            Assert.That(Emulator.Outbox.LastFor(SwedishPhone)!.Text, Is.EqualTo("Kod " + code));
             Assert.That(second.Error!.Code, Is.EqualTo(OtpErrorCode.RateLimited), "ConcurrentLimit 1");
         });
     }

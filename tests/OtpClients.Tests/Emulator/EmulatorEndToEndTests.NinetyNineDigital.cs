@@ -9,7 +9,7 @@ public sealed partial class EmulatorEndToEndTests
 
     private NinetyNineDigitalOtpClient NinetyNine(Action<NinetyNineDigitalOptions>? configure = null) => Resolve<NinetyNineDigitalOtpClient>(otp => otp.UseNinetyNineDigital(o =>
     {
-        emulator.ConfigureNinetyNineDigital(o);
+        Emulator.ConfigureNinetyNineDigital(o);
         configure?.Invoke(o);
     }));
 
@@ -24,8 +24,8 @@ public sealed partial class EmulatorEndToEndTests
         Assert.Multiple(() =>
         {
             Assert.That(result.IsVerified, Is.True);
-            Assert.That(emulator.Outbox.LastFor(IsraeliPhone)!.Text, Is.EqualTo("קוד: " + code));
-            Assert.That(challenge.ExpiresAt, Is.EqualTo(clock.GetUtcNow().AddMinutes(10)).Within(TimeSpan.FromSeconds(1)));
+            Assert.That(Emulator.Outbox.LastFor(IsraeliPhone)!.Text, Is.EqualTo("קוד: " + code));
+            Assert.That(challenge.ExpiresAt, Is.EqualTo(Clock.GetUtcNow().AddMinutes(10)).Within(TimeSpan.FromSeconds(1)));
         });
     }
 
@@ -39,7 +39,7 @@ public sealed partial class EmulatorEndToEndTests
         var again = await client.VerifyAsync(new OtpVerifyRequest(challenge, code));
 
         var (expiring, expiringCode) = await SendAsync(client, IsraeliPhone);
-        clock.Advance(TimeSpan.FromMinutes(10));
+        Clock.Advance(TimeSpan.FromMinutes(10));
         var expired = await client.VerifyAsync(new OtpVerifyRequest(expiring, expiringCode));
 
         Assert.Multiple(() =>

@@ -1,28 +1,12 @@
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using OtpClients.Emulator;
+using OtpClients.Tests.Infrastructure;
 
 namespace OtpClients.Tests.Emulator;
 
 /// <summary>The SDK, registered with AddOtpClient, against the emulator: each provider's whole flow. Split by provider.</summary>
-public sealed partial class EmulatorEndToEndTests
+public sealed partial class EmulatorEndToEndTests : EmulatorFixture
 {
-    private OtpEmulator emulator = null!;
-    private FakeTimeProvider clock = null!;
     private ServiceProvider? provider;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        clock = new FakeTimeProvider();
-        emulator = await OtpEmulator.StartAsync(new OtpEmulatorOptions { TimeProvider = clock });
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await emulator.DisposeAsync();
-
-    [SetUp]
-    public void Reset() => emulator.Reset();
 
     [TearDown]
     public async Task DisposeProviderAsync()
@@ -47,7 +31,7 @@ public sealed partial class EmulatorEndToEndTests
     {
         var sent = await client.SendAsync(request ?? new OtpSendRequest(phone));
         Assert.That(sent.IsSuccess, Is.True, sent.ToString());
-        var code = emulator.Outbox.LastCodeFor(phone);
+        var code = Emulator.Outbox.LastCodeFor(phone);
         Assert.That(code, Is.Not.Null.And.Not.Empty, "the emulator's outbox holds the code");
         return (sent.Challenge!, code!);
     }

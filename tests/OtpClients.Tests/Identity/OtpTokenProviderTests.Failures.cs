@@ -12,7 +12,7 @@ public sealed partial class OtpTokenProviderTests
     {
         var identity = App();
         var id = await identity.CreateUserAsync("pam", Phone);
-        emulator.Faults.Add(new OtpEmulatorFault { Provider = "AMM", StatusCode = 503, Count = null });
+        Emulator.Faults.Add(new OtpEmulatorFault { Provider = "AMM", StatusCode = 503, Count = null });
 
         var ex = Assert.ThrowsAsync<OtpTokenProviderException>(() => identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone")));
 
@@ -29,7 +29,7 @@ public sealed partial class OtpTokenProviderTests
         var identity = App();
         var id = await identity.CreateUserAsync("quinn", Phone);
         var code = await SignInToSecondFactorAsync(identity, "quinn");
-        emulator.Faults.Add(new OtpEmulatorFault { Provider = "AMM", StatusCode = 500, Count = null });
+        Emulator.Faults.Add(new OtpEmulatorFault { Provider = "AMM", StatusCode = 500, Count = null });
 
         var ex = Assert.ThrowsAsync<OtpTokenProviderException>(() => identity.RequestAsync((_, signIn, _) => signIn.TwoFactorSignInAsync("Phone", code, false, false)));
         var failures = await identity.WithUserAsync(id, (users, user, _) => users.GetAccessFailedCountAsync(user));
@@ -40,7 +40,7 @@ public sealed partial class OtpTokenProviderTests
             Assert.That(failures, Is.Zero, "an outage is not a wrong code: no lockout for it");
         });
 
-        emulator.Faults.Clear();
+        Emulator.Faults.Clear();
         var retried = await identity.RequestAsync((_, signIn, _) => signIn.TwoFactorSignInAsync("Phone", code, false, false));
         Assert.That(retried.Succeeded, Is.True, "the session survived the failed check");
     }
@@ -50,7 +50,7 @@ public sealed partial class OtpTokenProviderTests
     {
         var identity = App(otp =>
         {
-            otp.UseAmm(emulator.ConfigureAmm);
+            otp.UseAmm(Emulator.ConfigureAmm);
             otp.UseSendGuard(g => g.Cooldown = TimeSpan.FromMinutes(1));
         });
         var id = await identity.CreateUserAsync("ray", Phone);
@@ -62,14 +62,14 @@ public sealed partial class OtpTokenProviderTests
         {
             Assert.That(ex!.Error.Code, Is.EqualTo(OtpErrorCode.RateLimited));
             Assert.That(ex.Error.RetryAfter, Is.GreaterThan(TimeSpan.Zero));
-            Assert.That(emulator.Outbox.Messages, Has.Count.EqualTo(1), "the refused send made no HTTP call");
+            Assert.That(Emulator.Outbox.Messages, Has.Count.EqualTo(1), "the refused send made no HTTP call");
         });
     }
 
     [Test]
     public async Task GenerateTwoFactorTokenAsync_ClientNameNotRegistered_ThrowsNamingTheSetting()
     {
-        var identity = App(otp => otp.UseIp1(emulator.ConfigureIp1), t => t.ClientName = "nope");
+        var identity = App(otp => otp.UseIp1(Emulator.ConfigureIp1), t => t.ClientName = "nope");
         var id = await identity.CreateUserAsync("sam", Phone);
 
         var ex = Assert.ThrowsAsync<InvalidOperationException>(() => identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone")));
@@ -80,11 +80,11 @@ public sealed partial class OtpTokenProviderTests
     [Test]
     public async Task ValidateAsync_ClientNameOfAKeyedRegistration_SendsAndChecksThroughIt()
     {
-        var identity = app = new IdentityApp(emulator, otp => otp.UseIp1(emulator.ConfigureIp1), t => t.ClientName = "sms", registration: "sms");
+        var identity = app = new IdentityApp(Emulator, otp => otp.UseIp1(Emulator.ConfigureIp1), t => t.ClientName = "sms", registration: "sms");
         var id = await identity.CreateUserAsync("uma", Phone);
 
         await identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone"));
-        var message = emulator.Outbox.LastFor(Phone);
+        var message = Emulator.Outbox.LastFor(Phone);
         var valid = await identity.WithUserAsync(id, (users, user, _) => users.VerifyTwoFactorTokenAsync(user, "Phone", message!.Code));
 
         Assert.Multiple(() =>

@@ -14,7 +14,7 @@ public sealed partial class OtpTokenProviderTests
         var id = await identity.CreateUserAsync("lee", twoFactor: false);
 
         var token = await identity.WithUserAsync(id, (users, user, _) => users.GenerateChangePhoneNumberTokenAsync(user, Phone));
-        var code = emulator.Outbox.LastCodeFor(Phone);
+        var code = Emulator.Outbox.LastCodeFor(Phone);
         Assert.That(code, Is.Not.Null);
         var changed = await identity.WithUserAsync(id, (users, user, _) => users.ChangePhoneNumberAsync(user, Phone, code!));
         var (phone, confirmed) = await identity.WithUserAsync(id, async (users, user, _) => (await users.GetPhoneNumberAsync(user), await users.IsPhoneNumberConfirmedAsync(user)));
@@ -34,7 +34,7 @@ public sealed partial class OtpTokenProviderTests
         var identity = App();
         var id = await identity.CreateUserAsync("max", twoFactor: false);
         await identity.WithUserAsync(id, (users, user, _) => users.GenerateChangePhoneNumberTokenAsync(user, Phone));
-        var code = emulator.Outbox.LastCodeFor(Phone)!;
+        var code = Emulator.Outbox.LastCodeFor(Phone)!;
 
         // The user received a code on their own phone and claims it confirms someone else's number.
         var changed = await identity.WithUserAsync(id, (users, user, _) => users.ChangePhoneNumberAsync(user, OtherPhone, code));
@@ -44,7 +44,7 @@ public sealed partial class OtpTokenProviderTests
         {
             Assert.That(changed.Succeeded, Is.False);
             Assert.That(phone, Is.Null);
-            Assert.That(emulator.Outbox.Messages.Select(m => m.PhoneNumber), Has.None.Contain("7654321"), "nothing was sent to the other number");
+            Assert.That(Emulator.Outbox.Messages.Select(m => m.PhoneNumber), Has.None.Contain("7654321"), "nothing was sent to the other number");
         });
     }
 
@@ -60,7 +60,7 @@ public sealed partial class OtpTokenProviderTests
         {
             Assert.That(ex!.Error.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
             Assert.That(ex.Message, Does.Contain("international form"));
-            Assert.That(emulator.Outbox.Messages, Is.Empty);
+            Assert.That(Emulator.Outbox.Messages, Is.Empty);
         });
     }
 
@@ -70,9 +70,9 @@ public sealed partial class OtpTokenProviderTests
         var identity = App();
         var id = await identity.CreateUserAsync("oz", Phone);
         await identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone"));
-        var first = emulator.Outbox.LastCodeFor(Phone)!;
+        var first = Emulator.Outbox.LastCodeFor(Phone)!;
         await identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone"));
-        var second = emulator.Outbox.LastCodeFor(Phone)!;
+        var second = Emulator.Outbox.LastCodeFor(Phone)!;
 
         var valid = await identity.WithUserAsync(id, (users, user, _) => users.VerifyTwoFactorTokenAsync(user, "Phone", second));
 
@@ -106,7 +106,7 @@ public sealed partial class OtpTokenProviderTests
         Assert.Multiple(() =>
         {
             Assert.That(signedIn.Succeeded, Is.True, signedIn.ToString());
-            Assert.That(emulator.Outbox.Messages.Select(m => m.PhoneNumber), Is.All.EqualTo(Phone), "the code went to +39 348 123 4567");
+            Assert.That(Emulator.Outbox.Messages.Select(m => m.PhoneNumber), Is.All.EqualTo(Phone), "the code went to +39 348 123 4567");
         });
     }
 
@@ -117,7 +117,7 @@ public sealed partial class OtpTokenProviderTests
         var id = await identity.CreateUserAsync("quinn", twoFactor: false);
 
         await identity.WithUserAsync(id, (users, user, _) => users.GenerateChangePhoneNumberTokenAsync(user, "348-1234567"));
-        var code = emulator.Outbox.LastCodeFor(Phone);
+        var code = Emulator.Outbox.LastCodeFor(Phone);
         var changed = await identity.WithUserAsync(id, (users, user, _) => users.ChangePhoneNumberAsync(user, "348-1234567", code!));
 
         Assert.Multiple(() =>
@@ -141,7 +141,7 @@ public sealed partial class OtpTokenProviderTests
             Assert.That(can, Does.Not.Contain("Phone"), "no codes for a number that cannot be read");
             Assert.That(ex!.Error.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
             Assert.That(ex.Message, Does.Contain("OtpTokenProviderOptions.DefaultRegion").And.Not.Contains("4567"));
-            Assert.That(emulator.Outbox.Messages, Is.Empty);
+            Assert.That(Emulator.Outbox.Messages, Is.Empty);
         });
     }
 

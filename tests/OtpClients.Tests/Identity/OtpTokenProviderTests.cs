@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using OtpClients.Emulator;
 using OtpClients.Identity;
+using OtpClients.Tests.Infrastructure;
 
 namespace OtpClients.Tests.Identity;
 
@@ -9,27 +8,12 @@ namespace OtpClients.Tests.Identity;
 /// The OTP token provider in a stock Identity (UserManager, SignInManager, EF Core on SQLite) over the emulator's AMM:
 /// two-factor sign-in, phone confirmation, lockout, expiry, provider failures, and what reaches logs.
 /// </summary>
-public sealed partial class OtpTokenProviderTests
+public sealed partial class OtpTokenProviderTests : EmulatorFixture
 {
     private const string Phone = "+393481234567";
     private const string OtherPhone = "+393487654321";
 
-    private OtpEmulator emulator = null!;
-    private FakeTimeProvider clock = null!;
     private IdentityApp? app;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        emulator = await OtpEmulator.StartAsync(new OtpEmulatorOptions { TimeProvider = clock });
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await emulator.DisposeAsync();
-
-    [SetUp]
-    public void Reset() => emulator.Reset();
 
     [TearDown]
     public async Task DisposeAppAsync()
@@ -42,7 +26,7 @@ public sealed partial class OtpTokenProviderTests
     }
 
     private IdentityApp App(Action<OtpClientBuilder>? otp = null, Action<OtpTokenProviderOptions>? tokens = null) =>
-        app = new IdentityApp(emulator, otp, tokens);
+        app = new IdentityApp(Emulator, otp, tokens);
 
     private static string Wrong(string code) => code[0] == '9' ? "1" + code[1..] : "9" + code[1..];
 
@@ -59,7 +43,7 @@ public sealed partial class OtpTokenProviderTests
             return await users.GenerateTwoFactorTokenAsync(user!, "Phone");
         });
         Assert.That(token, Is.Empty, "there is nothing for the app to text: the provider did");
-        var code = emulator.Outbox.LastCodeFor(Phone);
+        var code = Emulator.Outbox.LastCodeFor(Phone);
         Assert.That(code, Is.Not.Null.And.Not.Empty, "the provider texted a code to the user's confirmed phone");
         return code!;
     }
@@ -76,7 +60,7 @@ public sealed partial class OtpTokenProviderTests
         Assert.Multiple(() =>
         {
             Assert.That(signedIn.Succeeded, Is.True, signedIn.ToString());
-            Assert.That(emulator.Outbox.Messages, Has.Count.EqualTo(1));
+            Assert.That(Emulator.Outbox.Messages, Has.Count.EqualTo(1));
         });
     }
 
@@ -110,8 +94,8 @@ public sealed partial class OtpTokenProviderTests
         var identity = App();
         var id = await identity.CreateUserAsync("cy", Phone);
         await identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone"));
-        var code = emulator.Outbox.LastCodeFor(Phone)!;
-        clock.Advance(TimeSpan.FromHours(1));
+        var code = Emulator.Outbox.LastCodeFor(Phone)!;
+        Clock.Advance(TimeSpan.FromHours(1));
 
         var (valid, status, kept) = await identity.WithUserAsync(id, async (users, user, activity) =>
             (await users.VerifyTwoFactorTokenAsync(user, "Phone", code), activity.LastCheck?.Status, await users.GetAuthenticationTokenAsync(user, "[OtpClients]", "TwoFactor")));
@@ -136,7 +120,7 @@ public sealed partial class OtpTokenProviderTests
             Assert.That(activity.LastSend!.IsSuccess, Is.True);
             return await users.GetAuthenticationTokenAsync(user, "[OtpClients]", "TwoFactor");
         });
-        var code = emulator.Outbox.LastCodeFor(Phone)!;
+        var code = Emulator.Outbox.LastCodeFor(Phone)!;
 
         Assert.Multiple(() =>
         {
@@ -159,7 +143,7 @@ public sealed partial class OtpTokenProviderTests
         {
             Assert.That(valid, Is.False);
             Assert.That(status, Is.EqualTo(OtpVerificationStatus.NotFound));
-            Assert.That(emulator.Outbox.Messages, Is.Empty);
+            Assert.That(Emulator.Outbox.Messages, Is.Empty);
         });
     }
 
@@ -169,7 +153,7 @@ public sealed partial class OtpTokenProviderTests
         var identity = App();
         var id = await identity.CreateUserAsync("fay", Phone);
         await identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone"));
-        var code = emulator.Outbox.LastCodeFor(Phone)!;
+        var code = Emulator.Outbox.LastCodeFor(Phone)!;
         var typed = " " + code[..2] + " - " + code[2..] + " ";
 
         var valid = await identity.WithUserAsync(id, (users, user, _) => users.VerifyTwoFactorTokenAsync(user, "Phone", typed));
@@ -211,7 +195,7 @@ public sealed partial class OtpTokenProviderTests
         {
             Assert.That(ex!.Error.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
             Assert.That(ex.Message, Does.Contain("not confirmed"));
-            Assert.That(emulator.Outbox.Messages, Is.Empty);
+            Assert.That(Emulator.Outbox.Messages, Is.Empty);
         });
     }
 }
