@@ -32,7 +32,20 @@ internal static class Program
             Description = "A JSON file with the credentials to accept: {\"amm\":{\"authKey\",\"authSecret\"},\"ip1\":{\"accountId\",\"apiKey\"},\"ninetyNineDigital\":{\"apiKey\",\"approvedSenders\":[…]}}.",
         };
 
-        var root = new RootCommand("The OtpClients emulator: iP1, AMM and 99digital on one local origin, with a phone inbox page at /.") { port, urls, seed };
+        var hosts = new Option<string[]>("--allowed-host")
+        {
+            Description = "Another Host name to answer, besides localhost, 127.0.0.1, [::1] and the hosts of --urls (repeat it for several; *.example.test for every subdomain). Requests for any other name get 400, so a web page cannot reach the emulator by pointing its own name at this machine (DNS rebinding).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+
+        var root = new RootCommand("""
+            The OtpClients emulator: iP1, AMM and 99digital on one local origin, with a phone inbox page at /.
+
+            Safe to leave running while you browse: it answers only the Host names it listens on (localhost, 127.0.0.1,
+            [::1], the hosts of --urls, and each --allowed-host), refuses control requests from pages of other origins and
+            non-JSON control requests, and serves provider answers as sandboxed data, never as pages.
+            Example: otp-emulator --urls http://0.0.0.0:5087 --allowed-host otp-emulator --allowed-host dev.example.test
+            """) { port, urls, seed, hosts };
         root.Validators.Add(result =>
         {
             if (result.GetResult(urls) is { Implicit: false } && result.GetResult(port) is { Implicit: false })
@@ -40,7 +53,7 @@ internal static class Program
                 result.AddError("Use --port or --urls, not both.");
             }
         });
-        root.SetAction((result, cancellationToken) => RunAsync(result.GetValue(port), result.GetValue(urls), result.GetValue(seed)));
+        root.SetAction((result, cancellationToken) => RunAsync(result.GetValue(port), result.GetValue(urls), result.GetValue(seed), result.GetValue(hosts) ?? []));
         return root.Parse(args).InvokeAsync();
     }
 
@@ -56,9 +69,14 @@ internal static class Program
         return 0;
     }
 
-    private static async Task<int> RunAsync(int port, string? urls, FileInfo? seed)
+    private static async Task<int> RunAsync(int port, string? urls, FileInfo? seed, string[] allowedHosts)
     {
         var options = new OtpEmulatorOptions { Port = port, Urls = urls };
+        foreach (var host in allowedHosts)
+        {
+            options.AllowedHosts.Add(host);
+        }
+
         if (seed is not null && !TrySeed(options, seed, out var problem))
         {
             await Console.Error.WriteLineAsync($"--seed-accounts: {problem}").ConfigureAwait(false);
@@ -93,6 +111,7 @@ internal static class Program
               iP1        Otp__Ip1__BaseAddress={b}  Otp__Ip1__AccountId={c.Ip1AccountId}  Otp__Ip1__ApiKey={c.Ip1ApiKey}
               99digital  Otp__NinetyNineDigital__BaseAddress={b}  Otp__NinetyNineDigital__ApiKey={c.NinetyNineDigitalApiKey}  Otp__NinetyNineDigital__Sender={OtpEmulator.NinetyNineDigitalSender}
               Outbox     GET {b}_emulator/messages
+              Hosts      {string.Join(", ", emulator.AllowedHosts)} (add one with --allowed-host)
             Press Ctrl+C to stop.
             """);
         if (!emulator.IsLoopbackOnly)

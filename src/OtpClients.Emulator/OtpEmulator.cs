@@ -59,6 +59,13 @@ public sealed class OtpEmulator : IAsyncDisposable
     /// </summary>
     public bool IsLoopbackOnly => Addresses.All(a => a.IsLoopback);
 
+    /// <summary>
+    /// Gets the <c>Host</c> names the emulator answers (any other gets 400, against DNS rebinding): <c>localhost</c>,
+    /// <c>127.0.0.1</c>, <c>[::1]</c>, the hosts of the URLs it listens on (for a wildcard address, this machine's
+    /// interface addresses), and <see cref="OtpEmulatorOptions.AllowedHosts"/>.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; private init; } = [];
+
     /// <summary>Gets the inbox page: every message sent, live, with the codes' states and fault controls.</summary>
     public Uri InboxAddress => BaseAddress;
 
@@ -85,10 +92,21 @@ public sealed class OtpEmulator : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
-        builder.WebHost.UseUrls(options.Urls ?? $"http://127.0.0.1:{options.Port}");
+        var urls = options.Urls ?? $"http://127.0.0.1:{options.Port}";
+        builder.WebHost.UseUrls(urls);
+        var allowedHosts = RequestGate.AllowedHosts(urls, options.AllowedHosts);
+        builder.Services.AddHostFiltering(o =>
+        {
+            // Against DNS rebinding: a page of attacker.example that resolves its name to 127.0.0.1 sends
+            // Host: attacker.example, and gets 400 instead of the codes and credentials.
+            o.AllowedHosts = allowedHosts;
+            o.AllowEmptyHosts = false;
+            o.IncludeFailureMessage = false;
+        });
         var app = builder.Build();
         var state = new EmulatorState(options);
         var router = new EmulatorRouter(state, app.Lifetime.ApplicationStopping);
+        app.UseHostFiltering();
         app.Run(router.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -97,6 +115,7 @@ public sealed class OtpEmulator : IAsyncDisposable
         var emulator = new OtpEmulator(app, state, Reachable(addresses.FirstOrDefault(a => a.IsLoopback) ?? addresses[0]))
         {
             Addresses = addresses,
+            AllowedHosts = allowedHosts,
         };
         state.BaseAddress = emulator.BaseAddress;
         return emulator;
@@ -255,9 +274,29 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
             return;
         }
 
+        // Every other answer (control JSON, provider answers, injected faults whatever their content type) is data,
+        // never a page: set as the headers go out, after anything that cleared the response.
+        context.Response.OnStarting(static response =>
+        {
+            RequestGate.Harden((HttpResponse)response);
+            return Task.CompletedTask;
+        }, context.Response);
+
         if (path.StartsWith("/_emulator", StringComparison.OrdinalIgnoreCase))
         {
+            if (RequestGate.CheckControlWrite(context) is { } refusal)
+            {
+                await Http.WriteJsonAsync(context, refusal.Status, new JsonObject { ["error"] = refusal.Message }).ConfigureAwait(false);
+                return;
+            }
+
             await ControlAsync(context, path).ConfigureAwait(false);
+            return;
+        }
+
+        if (RequestGate.RefuseProviderCall(context))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
 
@@ -360,13 +399,18 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
         switch (path.TrimEnd('/').ToLowerInvariant())
         {
             case "/_emulator" when HttpMethods.IsGet(method):
+                // A page of another site must not learn the credentials (it could then call the emulator's providers
+                // as the app does): they are masked unless asked for from the emulator's own origin or outside a browser.
+                var reveal = RequestGate.MayRevealSecrets(context);
+                string Secret(string value) => reveal ? value : Mask(value);
                 await Http.WriteJsonAsync(context, 200, new JsonObject
                 {
                     ["baseAddress"] = state.BaseAddress?.ToString(),
-                    ["amm"] = new JsonObject { ["authKey"] = state.Credentials.AmmAuthKey, ["authSecret"] = state.Credentials.AmmAuthSecret },
-                    ["ip1"] = new JsonObject { ["accountId"] = state.Credentials.Ip1AccountId, ["apiKey"] = state.Credentials.Ip1ApiKey },
-                    ["ninetyNineDigital"] = new JsonObject { ["apiKey"] = state.Credentials.NinetyNineDigitalApiKey, ["sender"] = OtpEmulator.NinetyNineDigitalSender },
+                    ["amm"] = new JsonObject { ["authKey"] = Secret(state.Credentials.AmmAuthKey), ["authSecret"] = Secret(state.Credentials.AmmAuthSecret) },
+                    ["ip1"] = new JsonObject { ["accountId"] = state.Credentials.Ip1AccountId, ["apiKey"] = Secret(state.Credentials.Ip1ApiKey) },
+                    ["ninetyNineDigital"] = new JsonObject { ["apiKey"] = Secret(state.Credentials.NinetyNineDigitalApiKey), ["sender"] = OtpEmulator.NinetyNineDigitalSender },
                     ["inbox"] = state.BaseAddress?.ToString(),
+                    ["masked"] = !reveal,
                 }).ConfigureAwait(false);
                 return;
             case "/_emulator/messages" when HttpMethods.IsGet(method):
@@ -507,6 +551,9 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
             state.Changed -= OnChanged;
         }
     }
+
+    /// <summary>A secret with all but its first two characters hidden.</summary>
+    private static string Mask(string secret) => secret.Length <= 2 ? new string('*', secret.Length) : secret[..2] + new string('*', Math.Min(secret.Length - 2, 12));
 
     private static bool TryReadFault(JsonObject node, out OtpEmulatorFault fault)
     {

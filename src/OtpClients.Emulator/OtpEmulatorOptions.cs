@@ -14,6 +14,14 @@ public sealed class OtpEmulatorOptions
     /// </summary>
     public string? Urls { get; set; }
 
+    /// <summary>
+    /// Gets the extra <c>Host</c> names the emulator answers (a name in the machine's hosts file, a container's service
+    /// name; <c>*.example.test</c> for every subdomain). It always answers <c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>
+    /// and the hosts of the URLs it listens on; any other name gets 400. That stops DNS rebinding: a web page that points
+    /// its own name at 127.0.0.1 would otherwise read the codes and credentials. Empty by default.
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
+
     /// <summary>Gets or sets the clock that issues and expires codes. Defaults to <see cref="TimeProvider.System"/>; pass a test clock to move time by hand.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -32,6 +32,8 @@ public sealed partial class NinetyNineDigitalOtpClientTests
         yield return Case("{\"status\": 1, \"phone\": \"972509999999\"}", "status 1 for another international phone");
         yield return Case("{\"status\": 1, \"phone\": {}}", "status 1 with a phone object");
         yield return Case("{\"status\": 1, \"phone\": \"\"}", "status 1 with an empty phone");
+        yield return Case("{\"status\": 1}", "status 1 without phone");
+        yield return Case("{\"status\": 1, \"phone\": null}", "status 1 with a null phone");
 
         // Not strict JSON, or not declared as JSON.
         yield return Case("{\"status\": 1, \"x\": 1, \"x\": 2}", "unread property repeated");
@@ -55,7 +57,7 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase("{\"status\": 1, \"phone\": \"0501234567\",}", "documented example: trailing comma")]
     [TestCase("{\"status\": \"1\", \"phone\": \"972501234567\"}", "international phone")]
     [TestCase("{\"status\": 1, \"phone\": \"+972501234567\", \"reason\": null}", "E.164 phone, null reason")]
-    [TestCase("{\"status\": 1, \"reason\": \"\"}", "empty reason, no phone")]
+    [TestCase("{\"status\": 1, \"reason\": \"\", \"phone\": \"0501234567\"}", "empty reason")]
     public async Task VerifyAsync_CleanSuccess_IsVerified(string body, string name)
     {
         Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, body));

@@ -79,7 +79,6 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase("{\"status\": 1, \"phone\": \"0501234567\"}")]
     [TestCase("{\"status\": 1, \"phone\": \"972501234567\"}")]
     [TestCase("{\"status\": 1, \"phone\": \"+972501234567\"}")]
-    [TestCase("{\"status\": 1}")]
     public async Task VerifyAsync_StatusOneForTheChallengesNumber_IsVerified(string body)
     {
         Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, body));
@@ -93,6 +92,9 @@ public sealed partial class NinetyNineDigitalOtpClientTests
     [TestCase("{\"status\": 1, \"phone\": 501234567}", "another phone number")]
     [TestCase("{\"status\": 1, \"reason\": 6}", "error reason")]
     [TestCase("{\"status\": 1, \"reason\": \"1\", \"phone\": \"0501234567\"}", "error reason")]
+    [TestCase("{\"status\": 1}", "without the phone number")]
+    [TestCase("{\"status\": 1, \"phone\": null}", "without the phone number")]
+    [TestCase("{\"status\": \"1\", \"reason\": \"\"}", "without the phone number")]
     public async Task VerifyAsync_StatusOneThatContradicts_IsFailedNeverVerified(string body, string why)
     {
         Server.Answer(Endpoints.NinetyNineDigital(), Reply.Json(200, body));

@@ -37,8 +37,9 @@ namespace OtpClients.NinetyNineDigital;
 /// (trailing commas are accepted: 99digital's own example has one), that does not contradict itself or the challenge:
 /// when it carries a <c>reason</c> (of any value but null or <c>""</c>), or a <c>phone</c> that is not the challenge's number (in the national <c>0501234567</c> or the
 /// international <c>972501234567</c> / <c>+972501234567</c> form), it is <see cref="OtpVerificationStatus.Failed"/>
-/// with <see cref="OtpErrorCode.UnexpectedResponse"/>. An answer without <c>phone</c> is read as about the number
-/// asked for.
+/// with <see cref="OtpErrorCode.UnexpectedResponse"/>. So is a success without <c>phone</c>: 99digital's documented
+/// answer always carries the number, and a success is the one answer that is never guessed (a stand-in or a proxy that
+/// answers <c>{"status": 1}</c> to any code must not verify it).
 /// </para>
 /// </remarks>
 public sealed class NinetyNineDigitalOtpClient : IOtpClient
@@ -188,7 +189,13 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
             return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "status 1 came with an error reason; it is not taken as verified"), status));
         }
 
-        if (response.Content.Phone is { } answered && answered != local && answered != phone.Digits && answered != phone.E164)
+        // 99digital's documented check answer always names the number: a success must say whose code it verified.
+        if (response.Content.Phone is not { } answered)
+        {
+            return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "status 1 came without the phone number it is for; it is not taken as verified"), status));
+        }
+
+        if (answered != local && answered != phone.Digits && answered != phone.E164)
         {
             return scope.Done(OtpVerifyResult.Failure(HttpStatusErrors.Unreadable(response.StatusCode, NinetyNineDigitalOperations.Check, "status 1 came for another phone number; it is not taken as verified"), status));
         }
