@@ -88,6 +88,44 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public async Task Tool_Help_DocumentsTheHostAllowListAndHowToAddAName()
+    {
+        var (exit, output, _) = await ProgramProcess.RunAsync(Tool, "--help");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero);
+            Assert.That(output, Does.Contain("--allowed-host"));
+            Assert.That(output, Does.Contain("answers only the Host names it listens on (localhost, 127.0.0.1"));
+            Assert.That(output, Does.Contain("DNS rebinding"));
+        });
+    }
+
+    [Test]
+    public async Task Tool_AllowedHost_IsAnsweredAndOtherNamesAreNot()
+    {
+        await using var tool = ProgramProcess.Start(Tool, ["--port", "0", "--allowed-host", "otp-emulator.test"]);
+        Assert.That(await tool.WaitForAsync("Press Ctrl+C to stop.", TimeSpan.FromSeconds(30)), Is.True, tool.Output + tool.Error);
+        var address = System.Text.RegularExpressions.Regex.Match(tool.Output, @"listening on (http://\S+)").Groups[1].Value;
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+
+        async Task<System.Net.HttpStatusCode> GetAsync(string host)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "_emulator/messages");
+            request.Headers.Host = host;
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(tool.Output, Does.Contain("Hosts      localhost, 127.0.0.1, [::1], otp-emulator.test (add one with --allowed-host)"));
+            Assert.That(await GetAsync("otp-emulator.test"), Is.EqualTo(System.Net.HttpStatusCode.OK));
+            Assert.That(await GetAsync("attacker.example"), Is.EqualTo(System.Net.HttpStatusCode.BadRequest));
+        });
+    }
+
+    [Test]
     public async Task Tool_SeedAccounts_AcceptsThoseCredentials()
     {
         await WithAccountsFileAsync("""{"amm":{"authKey":"team-key","authSecret":"team-secret"},"ip1":{"accountId":"ip1-777"}}""", async file =>
