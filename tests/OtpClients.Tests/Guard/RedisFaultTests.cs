@@ -28,18 +28,27 @@ public sealed class RedisFaultTests() : GuardFixture(StoreKind.Redis)
         var client = App(g => { NoRules(g); g.MaxSendsPerNumber = 1000; }).Client;
         using var stop = new CancellationTokenSource();
         var results = new System.Collections.Concurrent.ConcurrentBag<OtpSendResult>();
-        var senders = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        var refusedSenders = new bool[4];
+        var senders = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                results.Add(await client.SendAsync(new OtpSendRequest(Israeli)));
+                var result = await client.SendAsync(new OtpSendRequest(Israeli));
+                results.Add(result);
+                if (result.Error?.ProviderCode == OtpGuardRules.StoreUnavailable)
+                {
+                    Volatile.Write(ref refusedSenders[i], true);
+                }
+
                 await Task.Delay(5);
             }
         })).ToArray();
 
         await WaitForAsync(() => results.Count(r => r.IsSuccess) >= 10, "sends before the kill");
         await Redis!.KillAsync();
-        await WaitForAsync(() => results.Any(r => r.Error?.ProviderCode == OtpGuardRules.StoreUnavailable), "a refusal while Redis is down");
+
+        // Every sender has been refused once: none still has a send in flight that was counted before the kill.
+        await WaitForAsync(() => Enumerable.Range(0, 4).All(i => Volatile.Read(ref refusedSenders[i])), "a refusal of every sender while Redis is down");
         var sendsWhileDown = Sends();
         await Task.Delay(300);
         var sendsAfterWaiting = Sends();
