@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OtpClients.Delivery;
 using OtpClients.Guard;
 using OtpClients.Redis;
 
@@ -10,8 +11,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OtpRedisBuilderExtensions
 {
     /// <summary>
-    /// Keeps the send guard's counters (<see cref="IOtpGuardStore"/>) and the verification sessions
-    /// (<see cref="IOtpSessionStore"/>) in Redis, for every OTP client in the services: one Lua script (one round trip)
+    /// Keeps the send guard's counters (<see cref="IOtpGuardStore"/>), the verification sessions
+    /// (<see cref="IOtpSessionStore"/>) and the delivery-health figures (<see cref="IOtpDeliveryHealthStore"/>) in Redis,
+    /// for every OTP client in the services: one Lua script (one round trip)
     /// per guard check, keys under <see cref="OtpRedisOptions.KeyPrefix"/> with numbers only as keyed hashes, session
     /// values encrypted, sessions expiring with their challenge. When Redis cannot be reached, the guard does what
     /// <see cref="OtpSendGuardOptions.OnStoreFailure"/> says (fail closed by default) and session checks fail with
@@ -90,6 +92,7 @@ public static class OtpRedisBuilderExtensions
         services.TryAddSingleton(static sp => new RedisKeys(sp.GetRequiredService<IOptions<OtpRedisOptions>>().Value));
         services.Replace(ServiceDescriptor.Singleton<IOtpGuardStore>(static sp => new RedisOtpGuardStore(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<IOtpSessionStore>(static sp => new RedisOtpSessionStore(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<RedisKeys>())));
+        services.Replace(ServiceDescriptor.Singleton<IOtpDeliveryHealthStore>(static sp => new RedisOtpDeliveryHealthStore(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<RedisKeys>())));
         return builder;
     }
 }

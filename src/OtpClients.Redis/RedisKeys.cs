@@ -45,6 +45,48 @@ internal sealed class RedisKeys
     /// <summary>The Redis key of a verification session: <c>{prefix}s:{hash}</c>.</summary>
     public string Session(string verificationId) => Prefix + "s:" + Hash(verificationId);
 
+    /// <summary>The Redis key of a delivery-health series: <c>{prefix}h:{hash}</c>.</summary>
+    public string DeliverySeries(string scope, string provider, string region) => Prefix + "h:" + Hash("delivery\n" + scope + "\n" + provider + "\n" + region);
+
+    /// <summary>The Redis key of a registration's index of delivery-health series: <c>{prefix}h:i:{hash}</c>.</summary>
+    public string DeliveryIndex(string scope) => Prefix + "h:i:" + Hash("delivery-index\n" + scope);
+
+    /// <summary>Encrypts a value with AES-256-GCM, bound to <paramref name="associated"/> (the Redis key it is stored under): nonce, ciphertext, tag.</summary>
+    public byte[] Seal(ReadOnlySpan<byte> plain, string associated)
+    {
+        var sealedValue = new byte[NonceSize + plain.Length + TagSize];
+        var nonce = sealedValue.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(ValueKey, TagSize);
+        aes.Encrypt(nonce, plain, sealedValue.AsSpan(NonceSize, plain.Length), sealedValue.AsSpan(NonceSize + plain.Length), Encoding.UTF8.GetBytes(associated));
+        return sealedValue;
+    }
+
+    /// <summary>Decrypts a value of <see cref="Seal"/>; <see langword="null"/> when it does not authenticate under <paramref name="associated"/> (altered, or another key's).</summary>
+    public byte[]? Open(byte[]? value, string associated)
+    {
+        if (value is null || value.Length < NonceSize + TagSize)
+        {
+            return null;
+        }
+
+        var length = value.Length - NonceSize - TagSize;
+        var plain = new byte[length];
+        try
+        {
+            using var aes = new AesGcm(ValueKey, TagSize);
+            aes.Decrypt(value.AsSpan(0, NonceSize), value.AsSpan(NonceSize, length), value.AsSpan(NonceSize + length), plain, Encoding.UTF8.GetBytes(associated));
+            return plain;
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
     /// <summary>HMAC-SHA256 of <paramref name="value"/>, first 128 bits, base64url.</summary>
     public string Hash(string value)
     {

@@ -1,89 +1,98 @@
 using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using OtpClients.Guard;
-using StackExchange.Redis;
 
 namespace OtpClients.Redis;
 
 /// <summary>
-/// Verification sessions in Redis, shared by every app instance: one hash per session (<c>d</c>: the challenge,
-/// encrypted with AES-GCM and bound to its key; <c>a</c>: attempts), expiring with the challenge. Each operation is
-/// one atomic command or script, so attempts are counted exactly and a session completes once.
+/// Verification sessions in Redis, shared by every app instance: one string per session holding the whole state
+/// (number, codes, attempts, cap), encrypted and authenticated with AES-GCM and bound to its key, expiring with the
+/// session. The attempt count lives inside the authenticated value, so nobody with write access to Redis can set it back:
+/// an altered value reads as no session. Changes are compare-and-set (a script writes only over the value it read), so
+/// many instances counting attempts of one session at once never lose one.
 /// </summary>
 internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys keys) : IOtpSessionStore
 {
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
+    /// <summary>How many times a change is tried again when another instance changed the session in between.</summary>
+    private const int MaxConflicts = 32;
 
     /// <summary>KEYS[1]: the session. ARGV: value, time to live (ms). Refuses to overwrite.</summary>
     internal const string CreateScript = """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        redis.call('HSET', KEYS[1], 'd', ARGV[1], 'a', 0)
-        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') and 1 or 0
+        """;
+
+    /// <summary>
+    /// KEYS[1]: the session. ARGV: the value read, the new value, its time to live (ms). Writes only when the value is still
+    /// the one read: 1 when written, 0 when another instance changed it (read again), -1 when it is gone.
+    /// </summary>
+    internal const string CompareAndSetScript = """
+        local current = redis.call('GET', KEYS[1])
+        if not current then return -1 end
+        if current ~= ARGV[1] then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
         return 1
         """;
 
-    /// <summary>KEYS[1]: the session. Counts an attempt and returns {value, attempts}, or nil when there is no session.</summary>
-    internal const string BeginScript = """
-        local d = redis.call('HGET', KEYS[1], 'd')
-        if not d then return nil end
-        local a = redis.call('HINCRBY', KEYS[1], 'a', 1)
-        return {d, a}
-        """;
-
-    /// <summary>KEYS[1]: the session. Gives back one counted attempt when the session exists and has one.</summary>
-    internal const string ReleaseAttemptScript = """
-        if tonumber(redis.call('HGET', KEYS[1], 'a') or '0') > 0 then redis.call('HINCRBY', KEYS[1], 'a', -1) end
-        return 1
-        """;
-
-    public async Task CreateAsync(string verificationId, OtpChallenge challenge, DateTimeOffset expiresAt, TimeSpan timeToLive, CancellationToken cancellationToken = default)
+    public async Task CreateAsync(string verificationId, OtpSessionState session, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);
-        ArgumentNullException.ThrowIfNull(challenge);
+        ArgumentNullException.ThrowIfNull(session);
         var key = keys.Session(verificationId);
-        var value = Seal(key, challenge, expiresAt);
         var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        var created = (long)await database.ScriptEvaluateAsync(CreateScript, [key], [value, Math.Max(1, (long)Math.Ceiling(timeToLive.TotalMilliseconds))]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var created = (long)await database.ScriptEvaluateAsync(CreateScript, [key], [Seal(key, session), Milliseconds(timeToLive)]).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (created != 1)
         {
             throw new InvalidOperationException("A verification session with this id exists already.");
         }
     }
 
-    public async Task<OtpSessionAttempt?> BeginAttemptAsync(string verificationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<OtpSessionState?> GetAsync(string verificationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);
         var key = keys.Session(verificationId);
         var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        var result = await database.ScriptEvaluateAsync(BeginScript, [key]).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (result.IsNull)
-        {
-            return null;
-        }
-
-        var parts = (RedisValue[])result!;
-        if (parts.Length != 2 || Open(key, (byte[])parts[0]!) is not { } opened)
-        {
-            return null; // not a value this store wrote under this key (another HashKey, or tampered): no session
-        }
-
-        if (opened.ExpiresAt <= now)
-        {
-            await database.KeyDeleteAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
-        return new OtpSessionAttempt(opened.Challenge, (int)(long)parts[1]);
+        var value = (byte[]?)await database.StringGetAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Open(key, value) is { } session && session.ExpiresAt > now ? session : null;
     }
 
-    public async Task ReleaseAttemptAsync(string verificationId, CancellationToken cancellationToken = default)
+    public async Task<OtpSessionState?> UpdateAsync(string verificationId, DateTimeOffset now, Func<OtpSessionState, OtpSessionState> update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);
+        ArgumentNullException.ThrowIfNull(update);
+        var key = keys.Session(verificationId);
         var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
-        await database.ScriptEvaluateAsync(ReleaseAttemptScript, [keys.Session(verificationId)]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; attempt < MaxConflicts; attempt++)
+        {
+            var value = (byte[]?)await database.StringGetAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (Open(key, value) is not { } session)
+            {
+                return null; // none, or not a value this store wrote under this key (another HashKey, or tampered)
+            }
+
+            if (session.ExpiresAt <= now)
+            {
+                return null;
+            }
+
+            var changed = update(session);
+            if (ReferenceEquals(changed, session))
+            {
+                return session;
+            }
+
+            var written = (long)await database.ScriptEvaluateAsync(CompareAndSetScript, [key], [value, Seal(key, changed), Milliseconds(changed.ExpiresAt - now)]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (written == 1)
+            {
+                return changed;
+            }
+
+            if (written == -1)
+            {
+                return null;
+            }
+        }
+
+        throw new InvalidOperationException($"The verification session changed under {MaxConflicts} tries in a row.");
     }
 
     public async Task<bool> CompleteAsync(string verificationId, CancellationToken cancellationToken = default)
@@ -93,56 +102,117 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
         return await database.KeyDeleteAsync(keys.Session(verificationId)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Serializes and encrypts a session: nonce, ciphertext, tag; the Redis key is the associated data.</summary>
-    private byte[] Seal(string key, OtpChallenge challenge, DateTimeOffset expiresAt)
+    private static long Milliseconds(TimeSpan timeToLive) => Math.Max(1, (long)Math.Ceiling(timeToLive.TotalMilliseconds));
+
+    /// <summary>Serializes and encrypts a session; the Redis key is the associated data.</summary>
+    private byte[] Seal(string key, OtpSessionState session)
     {
-        var plain = new ArrayBufferWriter<byte>(256);
+        var plain = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(plain))
         {
             writer.WriteStartObject();
-            writer.WriteString("p", challenge.ProviderName);
-            writer.WriteString("i", challenge.Id);
-            writer.WriteString("n", challenge.PhoneNumber);
-            if (challenge.ExpiresAt is { } challengeExpiry)
+            writer.WriteNumber("v", 2);
+            writer.WriteString("n", session.PhoneNumber);
+            writer.WriteNumber("a", session.Attempts);
+            writer.WriteNumber("m", session.MaxAttempts);
+            writer.WriteNumber("r", session.Resends);
+            writer.WriteNumber("e", session.ExpiresAt.ToUnixTimeMilliseconds());
+            var settings = session.Settings;
+            if (settings.Sender is { } sender)
             {
-                writer.WriteNumber("c", challengeExpiry.ToUnixTimeMilliseconds());
+                writer.WriteString("fs", sender);
             }
 
-            writer.WriteNumber("e", expiresAt.ToUnixTimeMilliseconds());
+            if (settings.MessageTemplate is { } template)
+            {
+                writer.WriteString("ft", template);
+            }
+
+            if (settings.CodeLength is { } length)
+            {
+                writer.WriteNumber("fl", length);
+            }
+
+            if (settings.TimeToLive is { } ttl)
+            {
+                writer.WriteNumber("fx", (long)ttl.TotalMilliseconds);
+            }
+
+            writer.WriteStartArray("c");
+            foreach (var entry in session.Challenges)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("p", entry.Challenge.ProviderName);
+                writer.WriteString("i", entry.Challenge.Id);
+                writer.WriteString("n", entry.Challenge.PhoneNumber);
+                if (entry.Challenge.ExpiresAt is { } expires)
+                {
+                    writer.WriteNumber("x", expires.ToUnixTimeMilliseconds());
+                }
+
+                writer.WriteNumber("s", entry.SentAt.ToUnixTimeMilliseconds());
+                if (entry.Resent)
+                {
+                    writer.WriteBoolean("r", true);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
             writer.WriteEndObject();
         }
 
-        var sealedValue = new byte[NonceSize + plain.WrittenCount + TagSize];
-        var nonce = sealedValue.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(keys.ValueKey, TagSize);
-        aes.Encrypt(nonce, plain.WrittenSpan, sealedValue.AsSpan(NonceSize, plain.WrittenCount), sealedValue.AsSpan(NonceSize + plain.WrittenCount), Encoding.UTF8.GetBytes(key));
-        return sealedValue;
+        return keys.Seal(plain.WrittenSpan, key);
     }
 
     /// <summary>Decrypts and reads a session; <see langword="null"/> when the value does not authenticate under this key or is malformed.</summary>
-    private (OtpChallenge Challenge, DateTimeOffset ExpiresAt)? Open(string key, byte[] value)
+    private OtpSessionState? Open(string key, byte[]? value)
     {
-        if (value.Length < NonceSize + TagSize + 2)
+        if (keys.Open(value, key) is not { } plain)
         {
             return null;
         }
 
-        var length = value.Length - NonceSize - TagSize;
-        var plain = new byte[length];
         try
         {
-            using var aes = new AesGcm(keys.ValueKey, TagSize);
-            aes.Decrypt(value.AsSpan(0, NonceSize), value.AsSpan(NonceSize, length), value.AsSpan(NonceSize + length), plain, Encoding.UTF8.GetBytes(key));
             using var document = JsonDocument.Parse(plain);
             var root = document.RootElement;
-            var challenge = new OtpChallenge(root.GetProperty("p").GetString()!, root.GetProperty("i").GetString()!, root.GetProperty("n").GetString()!)
+            if (root.GetProperty("v").GetInt32() != 2)
             {
-                ExpiresAt = root.TryGetProperty("c", out var c) ? DateTimeOffset.FromUnixTimeMilliseconds(c.GetInt64()) : null,
+                return null;
+            }
+
+            var challenges = new List<OtpSessionChallenge>();
+            foreach (var item in root.GetProperty("c").EnumerateArray())
+            {
+                var challenge = new OtpChallenge(item.GetProperty("p").GetString()!, item.GetProperty("i").GetString()!, item.GetProperty("n").GetString()!)
+                {
+                    ExpiresAt = item.TryGetProperty("x", out var x) ? DateTimeOffset.FromUnixTimeMilliseconds(x.GetInt64()) : null,
+                };
+                challenges.Add(new OtpSessionChallenge(challenge, DateTimeOffset.FromUnixTimeMilliseconds(item.GetProperty("s").GetInt64()))
+                {
+                    Resent = item.TryGetProperty("r", out var r) && r.GetBoolean(),
+                });
+            }
+
+            string? Text(string name) => root.TryGetProperty(name, out var p) ? p.GetString() : null;
+            var sender = Text("fs");
+            var template = Text("ft");
+            int? length = root.TryGetProperty("fl", out var fl) ? fl.GetInt32() : null;
+            TimeSpan? ttl = root.TryGetProperty("fx", out var fx) ? TimeSpan.FromMilliseconds(fx.GetInt64()) : null;
+            return new OtpSessionState
+            {
+                PhoneNumber = root.GetProperty("n").GetString()!,
+                Attempts = root.GetProperty("a").GetInt32(),
+                MaxAttempts = root.GetProperty("m").GetInt32(),
+                Resends = root.GetProperty("r").GetInt32(),
+                ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("e").GetInt64()),
+                Settings = sender is null && template is null && length is null && ttl is null ? OtpSendSettings.None : new OtpSendSettings(sender, template, length, ttl),
+                Challenges = challenges,
             };
-            return (challenge, DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("e").GetInt64()));
         }
-        catch (Exception ex) when (ex is CryptographicException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             return null;
         }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtpClients;
+using OtpClients.Delivery;
 using OtpClients.DependencyInjection;
 using OtpClients.Diagnostics;
 using OtpClients.Failover;
@@ -29,6 +30,8 @@ public sealed class OtpClientBuilder
     private readonly Dictionary<string, OtpProviderDescriptor[]> routes = new(StringComparer.OrdinalIgnoreCase);
     private bool completed;
     private bool guarded;
+    private bool deliveryHealth;
+    private string deliveryHealthPath = "DeliveryHealth";
     private string guardPath = "SendGuard";
     private string sessionsPath = "Sessions";
 
@@ -224,6 +227,30 @@ public sealed class OtpClientBuilder
     }
 
     /// <summary>
+    /// Turns on delivery health: the verification sessions of this client learn which providers deliver (a send verified
+    /// in time counts for its provider and region; one not verified within <see cref="OtpDeliveryHealthOptions.VerifyWithin"/>,
+    /// or sent again with <see cref="IOtpVerificationSessions.ResendAsync"/>, counts against), and a provider whose sends stop
+    /// converting is demoted for that region: new sessions try the next provider of the route first, with a few probes to
+    /// it so that it earns its traffic back. Demotion only reorders; it never refuses a send. The figures live in the
+    /// <see cref="IOtpDeliveryHealthStore"/>: in memory unless a shared store such as <c>otp.UseRedis(…)</c> is registered.
+    /// Read them with <see cref="IOtpDeliveryHealth"/>. Options are validated at start. Calling it again adds to the configuration.
+    /// </summary>
+    /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults.</param>
+    /// <returns>This builder.</returns>
+    public OtpClientBuilder UseDeliveryHealth(Action<OtpDeliveryHealthOptions>? configure = null)
+    {
+        EnsureNotCompleted();
+        var options = Services.AddOptions<OtpDeliveryHealthOptions>(OptionsName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        deliveryHealth = true;
+        return this;
+    }
+
+    /// <summary>
     /// Configures the verification sessions (<see cref="IOtpVerificationSessions"/>) registered with this client: attempts
     /// and lifetime (<see cref="OtpSessionOptions"/>). Sessions are registered without this call, with the defaults.
     /// </summary>
@@ -308,7 +335,7 @@ public sealed class OtpClientBuilder
     }
 
     /// <summary>The keys an OTP configuration section may hold besides one section per known provider.</summary>
-    private static readonly string[] RootKeys = ["Provider", "Failover", "Routes", "SendGuard", "Sessions", "Redis"];
+    private static readonly string[] RootKeys = ["Provider", "Failover", "Routes", "SendGuard", "Sessions", "DeliveryHealth", "Redis"];
 
     /// <summary>Configures the providers named by a configuration section: <c>Provider</c> or <c>Failover</c>, and one sub-section per provider.</summary>
     internal void UseConfiguration(IConfiguration configuration)
@@ -379,6 +406,14 @@ public sealed class OtpClientBuilder
             Services.AddOptions<OtpSendGuardOptions>(OptionsName).Bind(guardSection);
         }
 
+        if (configuration.GetSection("DeliveryHealth") is { } healthSection && healthSection.Exists())
+        {
+            deliveryHealthPath = healthSection.Path;
+            ConfigurationKeys.ThrowIfUnknown(typeof(OtpDeliveryHealthOptions), healthSection);
+            UseDeliveryHealth();
+            Services.AddOptions<OtpDeliveryHealthOptions>(OptionsName).Bind(healthSection);
+        }
+
         if (configuration.GetSection("Sessions") is { } sessionsSection && sessionsSection.Exists())
         {
             sessionsPath = sessionsSection.Path;
@@ -420,6 +455,27 @@ public sealed class OtpClientBuilder
             throw new InvalidOperationException($"AddOtpClient needs a provider: call one provider's Use… method ({string.Join(", ", OtpProviderCatalog.All.Select(d => "Use" + d.ConfigurationSectionName + "(…)").Order(StringComparer.Ordinal))}) or AddProvider.");
         }
 
+        var optionsName = OptionsName;
+        var healthKey = "OtpClients.DeliveryHealth:" + optionsName;
+        if (deliveryHealth)
+        {
+            var path = deliveryHealthPath;
+            var registration = Name;
+            Services.AddOptions<OtpDeliveryHealthOptions>(optionsName).ValidateOnStart();
+            Services.AddSingleton<IValidateOptions<OtpDeliveryHealthOptions>>(new DelegateValidator<OtpDeliveryHealthOptions>(optionsName, o => ValidateDeliveryHealth(o, path)));
+            Services.TryAddSingleton<IOtpDeliveryHealthStore>(static sp => new InMemoryOtpDeliveryHealthStore(sp.GetRequiredService<TimeProvider>()));
+            Services.AddKeyedSingleton(healthKey, (sp, _) => new OtpDeliveryHealthMonitor(
+                registration,
+                sp.GetRequiredService<IOptionsMonitor<OtpDeliveryHealthOptions>>().Get(optionsName),
+                sp.GetRequiredService<IOtpDeliveryHealthStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<OtpDeliveryHealthMonitor>()));
+            Services.AddSingleton(sp => sp.GetRequiredKeyedService<OtpDeliveryHealthMonitor>(healthKey));
+            Services.TryAddSingleton<IOtpDeliveryHealth>(static sp => new OtpDeliveryHealth(sp.GetServices<OtpDeliveryHealthMonitor>()));
+        }
+
+        OtpDeliveryHealthMonitor? Health(IServiceProvider sp) => deliveryHealth ? sp.GetRequiredKeyedService<OtpDeliveryHealthMonitor>(healthKey) : null;
+
         Func<IServiceProvider, IOtpClient> root;
         if (failover is not null || routes.Count > 0)
         {
@@ -439,7 +495,10 @@ public sealed class OtpClientBuilder
 
                 var defaultRoute = defaultFactories?.Select((f, i) => Get(defaultNames![i], f)).ToArray();
                 var regional = routeFactories.ToDictionary(r => r.Key, r => (IEnumerable<IOtpClient>)r.Value.Select(p => Get(p.Name, p.Factory)).ToArray(), StringComparer.OrdinalIgnoreCase);
-                return new FailoverOtpClient(defaultRoute, regional, sp.GetRequiredService<ILoggerFactory>().CreateLogger<FailoverOtpClient>());
+                return new FailoverOtpClient(defaultRoute, regional, sp.GetRequiredService<ILoggerFactory>().CreateLogger<FailoverOtpClient>())
+                {
+                    DeliveryHealth = Health(sp),
+                };
             };
         }
         else
@@ -447,7 +506,6 @@ public sealed class OtpClientBuilder
             root = providers[0].Factory;
         }
 
-        var optionsName = OptionsName;
         var registrationKey = "OtpClients.Guard:" + optionsName;
         if (guarded)
         {
@@ -475,6 +533,7 @@ public sealed class OtpClientBuilder
             root(sp),
             sp.GetRequiredService<IOtpSessionStore>(),
             sp.GetRequiredService<IOptionsMonitor<OtpSessionOptions>>().Get(optionsName),
+            Health(sp),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<OtpVerificationSessions>());
 
@@ -503,6 +562,41 @@ public sealed class OtpClientBuilder
         if (options.DefaultTimeToLive < TimeSpan.FromMinutes(1) || options.DefaultTimeToLive > TimeSpan.FromDays(1))
         {
             errors.Add($"{path}:DefaultTimeToLive must be from 1 minute to 1 day; it is {options.DefaultTimeToLive}.");
+        }
+
+        return errors;
+    }
+
+    private static List<string> ValidateDeliveryHealth(OtpDeliveryHealthOptions options, string path)
+    {
+        var errors = new List<string>();
+        if (options.Window < TimeSpan.FromSeconds(1) || options.Window > TimeSpan.FromDays(7))
+        {
+            errors.Add($"{path}:Window must be from 1 second to 7 days; it is {options.Window}.");
+        }
+
+        if (options.VerifyWithin < TimeSpan.FromMilliseconds(100) || options.VerifyWithin > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{path}:VerifyWithin must be from 100 milliseconds to 1 day; it is {options.VerifyWithin}.");
+        }
+        else if (options.VerifyWithin >= options.Window)
+        {
+            errors.Add($"{path}:VerifyWithin must be shorter than {path}:Window; it is {options.VerifyWithin} for a window of {options.Window}.");
+        }
+
+        if (options.MinSends is < 5 or > 100_000)
+        {
+            errors.Add($"{path}:MinSends must be from 5 to 100000; it is {options.MinSends}.");
+        }
+
+        if (!(options.DemotionRatio is >= 0.05 and <= 0.95))
+        {
+            errors.Add($"{path}:DemotionRatio must be from 0.05 to 0.95; it is {options.DemotionRatio}.");
+        }
+
+        if (!(options.ProbeShare is >= 0 and <= 0.5))
+        {
+            errors.Add($"{path}:ProbeShare must be from 0 to 0.5; it is {options.ProbeShare}.");
         }
 
         return errors;

@@ -24,6 +24,77 @@ internal static class OtpTelemetry
 
     private static readonly Counter<long> GuardRefusals = Meter.CreateCounter<long>("otp.guard.refusals", "{refusal}", "Sends and verifies the send guard refused before any HTTP call, by rule and operation.");
 
+    private static readonly Counter<long> DeliverySends = Meter.CreateCounter<long>("otp.delivery.sends", "{send}", "Sends of verification sessions (first sends and resends), by provider, region and kind.");
+
+    private static readonly Counter<long> DeliveryVerifications = Meter.CreateCounter<long>("otp.delivery.verifications", "{verification}", "Session sends verified within DeliveryHealth:VerifyWithin, by provider and region.");
+
+    private static readonly Counter<long> DeliveryResends = Meter.CreateCounter<long>("otp.delivery.resends", "{resend}", "Session sends the user asked to have sent again (counted against the provider that sent), by provider and region.");
+
+    private static readonly Counter<long> DeliveryDemotions = Meter.CreateCounter<long>("otp.delivery.demotions", "{demotion}", "Providers demoted for a region by delivery health (as this instance saw it), by provider and region.");
+
+    private static readonly Counter<long> DeliveryRestorations = Meter.CreateCounter<long>("otp.delivery.restorations", "{restoration}", "Demoted providers restored for a region, by provider and region.");
+
+    /// <summary>The last conversion each series was judged at by this instance (provider, region) → recent conversion.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Provider, string Region), double> Conversions = new();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Provider, string Region), int> Demoted = new();
+
+    static OtpTelemetry()
+    {
+        Meter.CreateObservableGauge("otp.delivery.conversion", ObserveConversions, "1", "Share of a provider's recent session sends to a region that were verified in time, as last judged by delivery health.");
+        Meter.CreateObservableGauge("otp.delivery.demoted", ObserveDemoted, "1", "1 while a provider is demoted for a region by delivery health, else 0.");
+    }
+
+    private static IEnumerable<Measurement<double>> ObserveConversions()
+    {
+        foreach (var ((provider, region), value) in Conversions)
+        {
+            yield return new Measurement<double>(value, new KeyValuePair<string, object?>(OtpDiagnostics.ProviderTag, provider), new KeyValuePair<string, object?>(OtpDiagnostics.RegionTag, region));
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveDemoted()
+    {
+        foreach (var ((provider, region), value) in Demoted)
+        {
+            yield return new Measurement<int>(value, new KeyValuePair<string, object?>(OtpDiagnostics.ProviderTag, provider), new KeyValuePair<string, object?>(OtpDiagnostics.RegionTag, region));
+        }
+    }
+
+    /// <summary>Counts a session's send, verification or resend for delivery health: tagged by provider and region, never by number.</summary>
+    public static void RecordDelivery(string provider, string region, Delivery.OtpDeliveryOutcome outcome, bool resend)
+    {
+        var providerTag = new KeyValuePair<string, object?>(OtpDiagnostics.ProviderTag, provider);
+        var regionTag = new KeyValuePair<string, object?>(OtpDiagnostics.RegionTag, region);
+        switch (outcome)
+        {
+            case Delivery.OtpDeliveryOutcome.Sent:
+                DeliverySends.Add(1, providerTag, regionTag, new KeyValuePair<string, object?>("otp.delivery.kind", resend ? "resend" : "first"));
+                break;
+            case Delivery.OtpDeliveryOutcome.Verified:
+                DeliveryVerifications.Add(1, providerTag, regionTag);
+                break;
+            default:
+                DeliveryResends.Add(1, providerTag, regionTag);
+                break;
+        }
+    }
+
+    /// <summary>Records a series' judged conversion and whether it is demoted; counts a change of state.</summary>
+    public static void RecordDeliveryVerdict(string provider, string region, double? conversion, bool demoted, bool changed)
+    {
+        if (conversion is { } value)
+        {
+            Conversions[(provider, region)] = value;
+        }
+
+        Demoted[(provider, region)] = demoted ? 1 : 0;
+        if (changed)
+        {
+            (demoted ? DeliveryDemotions : DeliveryRestorations).Add(1, new KeyValuePair<string, object?>(OtpDiagnostics.ProviderTag, provider), new KeyValuePair<string, object?>(OtpDiagnostics.RegionTag, region));
+        }
+    }
+
     /// <summary>Counts one refusal of the send guard: tagged by rule and operation, never by number.</summary>
     public static void RecordGuardRefusal(string rule, string operation) =>
         GuardRefusals.Add(1, new KeyValuePair<string, object?>(OtpDiagnostics.GuardRuleTag, rule), new KeyValuePair<string, object?>(OtpDiagnostics.OperationTag, operation));

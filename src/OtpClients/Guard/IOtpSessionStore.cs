@@ -1,43 +1,47 @@
 namespace OtpClients.Guard;
 
 /// <summary>
-/// Where verification sessions (<see cref="IOtpVerificationSessions"/>) keep their challenges between send and check: in
+/// Where verification sessions (<see cref="IOtpVerificationSessions"/>) keep their state between send and check: in
 /// memory by default (one app instance), or shared by many instances (<c>OtpClients.Redis</c>).
 /// </summary>
 /// <remarks>
-/// A session holds a phone number: a store that writes outside the process must not write it in clear (the Redis store
-/// encrypts session values and hashes the ids in its keys). Each method is one atomic step, so that many instances
-/// checking one session at once never count fewer attempts than were made and never complete it twice. A store throws
-/// when it cannot be reached.
+/// A session holds a phone number and its attempt count: a store that writes outside the process must neither write the
+/// number in clear nor let the count be changed from outside (the Redis store encrypts and authenticates the whole
+/// state, count included, and hashes the ids in its keys: an altered value reads as no session). Each method is one
+/// atomic step, so that many instances checking one session at once never count fewer attempts than were made and
+/// never complete it twice. A store throws when it cannot be reached.
 /// </remarks>
 public interface IOtpSessionStore
 {
-    /// <summary>Stores a new session until <paramref name="expiresAt"/>.</summary>
+    /// <summary>Stores a new session.</summary>
     /// <param name="verificationId">The session's id.</param>
-    /// <param name="challenge">The challenge to keep.</param>
-    /// <param name="expiresAt">When the session is gone, by the app's <see cref="TimeProvider"/> (compared with the <c>now</c> of <see cref="BeginAttemptAsync"/>).</param>
+    /// <param name="session">The state to keep; it is gone at <see cref="OtpSessionState.ExpiresAt"/>.</param>
     /// <param name="timeToLive">The same instant as a duration from now: what a store that expires entries by its own clock (Redis) uses.</param>
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>A task that completes when the session is stored.</returns>
-    Task CreateAsync(string verificationId, OtpChallenge challenge, DateTimeOffset expiresAt, TimeSpan timeToLive, CancellationToken cancellationToken = default);
+    /// <exception cref="InvalidOperationException">A session with this id exists already.</exception>
+    Task CreateAsync(string verificationId, OtpSessionState session, TimeSpan timeToLive, CancellationToken cancellationToken = default);
 
-    /// <summary>Counts one more check attempt of a session and returns it, in one atomic step.</summary>
+    /// <summary>Reads a live session without changing it.</summary>
     /// <param name="verificationId">The session's id.</param>
-    /// <param name="now">The instant of the attempt: a session past its expiry is not returned.</param>
+    /// <param name="now">The instant of the read: a session past its <see cref="OtpSessionState.ExpiresAt"/> is not returned.</param>
     /// <param name="cancellationToken">A token that cancels the operation.</param>
-    /// <returns>The challenge and the attempt's number (1 for the first), or <see langword="null"/> when no live session has that id.</returns>
-    Task<OtpSessionAttempt?> BeginAttemptAsync(string verificationId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <returns>The state, or <see langword="null"/> when no live session has that id (or its stored value was altered).</returns>
+    Task<OtpSessionState?> GetAsync(string verificationId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Gives back one attempt counted by <see cref="BeginAttemptAsync"/>, in one atomic step, when the session still
-    /// exists: the sessions call it after a check the provider surely never made (an outage, an open circuit), so an outage
-    /// does not use up the user's attempts. The default implementation gives back nothing: the count stays, which errs on
-    /// the safe side.
+    /// Changes a live session in one atomic step: reads it, applies <paramref name="update"/>, and stores what it returns
+    /// (nothing when it returns the state it was given), until the result's <see cref="OtpSessionState.ExpiresAt"/>.
     /// </summary>
     /// <param name="verificationId">The session's id.</param>
+    /// <param name="now">The instant of the change: a session past its expiry is not changed, and the time to live is counted from it.</param>
+    /// <param name="update">
+    /// The change: a pure function of the current state. A shared store may call it more than once when another instance
+    /// changed the session in between; the result of the last call is the one stored.
+    /// </param>
     /// <param name="cancellationToken">A token that cancels the operation.</param>
-    /// <returns>A task that completes when the attempt is given back.</returns>
-    Task ReleaseAttemptAsync(string verificationId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    /// <returns>The state stored (or the unchanged one), or <see langword="null"/> when no live session has that id.</returns>
+    Task<OtpSessionState?> UpdateAsync(string verificationId, DateTimeOffset now, Func<OtpSessionState, OtpSessionState> update, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a session, in one atomic step.</summary>
     /// <param name="verificationId">The session's id.</param>
@@ -46,7 +50,75 @@ public interface IOtpSessionStore
     Task<bool> CompleteAsync(string verificationId, CancellationToken cancellationToken = default);
 }
 
-/// <summary>A check attempt of a verification session (<see cref="IOtpSessionStore.BeginAttemptAsync"/>).</summary>
-/// <param name="Challenge">The challenge the session keeps.</param>
-/// <param name="Attempt">This attempt's number, 1 for the first.</param>
-public sealed record OtpSessionAttempt(OtpChallenge Challenge, int Attempt);
+/// <summary>
+/// The server-side state of a verification session: the number, every live code sent to it (a first send and each
+/// resend, at most one per provider), and the attempts counted against the cap set when it started.
+/// </summary>
+public sealed record OtpSessionState
+{
+    /// <summary>Gets the number the codes went to, in E.164 form.</summary>
+    public required string PhoneNumber { get; init; }
+
+    /// <summary>Gets the send's settings other than the number (sender, template, code length, time to live), which a resend repeats.</summary>
+    public OtpSendSettings Settings { get; init; } = OtpSendSettings.None;
+
+    /// <summary>Gets the codes sent, oldest first: at most one per provider (a resend through the same provider replaces its code).</summary>
+    public required IReadOnlyList<OtpSessionChallenge> Challenges { get; init; }
+
+    /// <summary>Gets the checks counted so far.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Gets the most checks allowed: set when the session started, by the registration that started it, and held wherever it is checked.</summary>
+    public required int MaxAttempts { get; init; }
+
+    /// <summary>Gets how many times a code was sent again.</summary>
+    public int Resends { get; init; }
+
+    /// <summary>Gets when the session is gone: the latest expiry of its codes.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+}
+
+/// <summary>A code sent for a session.</summary>
+/// <param name="Challenge">The provider's challenge.</param>
+/// <param name="SentAt">When it was sent (the app's clock).</param>
+public sealed record OtpSessionChallenge(OtpChallenge Challenge, DateTimeOffset SentAt)
+{
+    /// <summary>Gets a value indicating whether the user asked for another code after this one (counted against its provider once).</summary>
+    public bool Resent { get; init; }
+}
+
+/// <summary>The settings of a send besides the number and the client's IP, kept by a session so that a resend repeats them.</summary>
+/// <param name="Sender">See <see cref="OtpSendRequest.Sender"/>.</param>
+/// <param name="MessageTemplate">See <see cref="OtpSendRequest.MessageTemplate"/>.</param>
+/// <param name="CodeLength">See <see cref="OtpSendRequest.CodeLength"/>.</param>
+/// <param name="TimeToLive">See <see cref="OtpSendRequest.TimeToLive"/>.</param>
+public sealed record OtpSendSettings(string? Sender, string? MessageTemplate, int? CodeLength, TimeSpan? TimeToLive)
+{
+    /// <summary>Gets settings that set nothing (each provider's defaults).</summary>
+    public static OtpSendSettings None { get; } = new(null, null, null, null);
+
+    /// <summary>Takes the settings of a request.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>Its settings.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    public static OtpSendSettings From(OtpSendRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Sender is null && request.MessageTemplate is null && request.CodeLength is null && request.TimeToLive is null
+            ? None
+            : new(request.Sender, request.MessageTemplate, request.CodeLength, request.TimeToLive);
+    }
+
+    /// <summary>Makes a request to <paramref name="phoneNumber"/> with these settings.</summary>
+    /// <param name="phoneNumber">The number.</param>
+    /// <param name="clientIpAddress">The client's IP address.</param>
+    /// <returns>The request.</returns>
+    public OtpSendRequest ToRequest(string phoneNumber, string? clientIpAddress) => new(phoneNumber)
+    {
+        Sender = Sender,
+        MessageTemplate = MessageTemplate,
+        CodeLength = CodeLength,
+        TimeToLive = TimeToLive,
+        ClientIpAddress = clientIpAddress,
+    };
+}

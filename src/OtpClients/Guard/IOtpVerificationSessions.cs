@@ -13,11 +13,13 @@ namespace OtpClients;
 /// challenge server-side and answers with the number it was sent to (<see cref="OtpVerifyResult.PhoneNumber"/>).
 /// </para>
 /// <para>
-/// A session allows <see cref="OtpSessionOptions.MaxAttempts"/> checks (each counted before the provider is asked, and
-/// given back when the provider surely never made the check: an outage, an open circuit),
+/// A session allows <see cref="OtpSessionOptions.MaxAttempts"/> checks, as set by the registration that started it wherever
+/// it is checked (each counted before the provider is asked, and given back when the provider surely never made the
+/// check: an outage, an open circuit),
 /// verifies at most once even when checked from many instances at once, and is gone after success, after a final
-/// answer (expired, used, cancelled, too many attempts) and at the challenge's expiry. The store is in memory by default;
-/// <c>otp.UseRedis(…)</c> shares it between instances.
+/// answer (expired, used, cancelled, too many attempts) and at the challenge's expiry. When a code does not arrive,
+/// <see cref="ResendAsync"/> sends another through the next provider of the route, and with <c>otp.UseDeliveryHealth</c>
+/// the sessions learn which providers deliver. The store is in memory by default; <c>otp.UseRedis(…)</c> shares it between instances.
 /// </para>
 /// </remarks>
 public interface IOtpVerificationSessions
@@ -30,6 +32,29 @@ public interface IOtpVerificationSessions
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<OtpSessionStartResult> StartAsync(OtpSendRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends a new code for a session, through another provider when its route has one: the first provider of the route
+    /// (in delivery health's order) that has not sent for this session yet; the same provider only when the route has no
+    /// other (or when every other one fails in a way failover moves on from). The session keeps its id, its number and its
+    /// send settings; its earlier codes stay valid while they live (a resend through the same provider replaces that
+    /// provider's code), so the user may type whichever arrives.
+    /// </summary>
+    /// <param name="verificationId">The id <see cref="StartAsync"/> returned.</param>
+    /// <param name="clientIpAddress">The end user's IP address, for the send guard's per-IP rules (see <see cref="OtpSendRequest.ClientIpAddress"/>).</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>
+    /// On success the same <see cref="OtpSessionStartResult.VerificationId"/>, the provider that sent the new code
+    /// (<see cref="OtpSessionStartResult.ProviderName"/>) and the session's new expiry. An id never issued, altered, expired
+    /// or already completed fails with <see cref="OtpErrorCode.NotFound"/>, with no HTTP call; a session that used all its
+    /// check attempts fails with <see cref="OtpErrorCode.RateLimited"/> (<see cref="OtpError.ProviderCode"/>
+    /// <c>session_attempts</c>), with no HTTP call: a new code gives no new attempts. The send guard treats a resend as a
+    /// send for every rule: its cooldown per number applies to a resend as to any send to that number (the refusal's
+    /// <see cref="OtpError.RetryAfter"/> says when a resend can go), and so do the number, IP, region and hourly budgets.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="verificationId"/> is <see langword="null"/> or empty.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    Task<OtpSessionStartResult> ResendAsync(string verificationId, string? clientIpAddress = null, CancellationToken cancellationToken = default);
+
     /// <summary>Checks a code against a session.</summary>
     /// <param name="verificationId">The id <see cref="StartAsync"/> returned.</param>
     /// <param name="code">The code the user typed.</param>
@@ -37,6 +62,8 @@ public interface IOtpVerificationSessions
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>
     /// The verification result: on success <see cref="OtpVerifyResult.PhoneNumber"/> is the number the session sent to.
+    /// After a resend, the code of any live code of the session is accepted: the providers are asked newest code first,
+    /// each only while its code lives, and the check counts as one attempt.
     /// An id never issued, altered, expired or already completed is <see cref="OtpVerificationStatus.NotFound"/>, with no
     /// HTTP call; an attempt over the cap is <see cref="OtpVerificationStatus.TooManyAttempts"/>, with no HTTP call, until
     /// the session expires. Concurrent checks of one session (from any instance sharing the store) verify at most once:

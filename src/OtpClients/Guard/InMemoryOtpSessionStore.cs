@@ -18,17 +18,17 @@ internal sealed class InMemoryOtpSessionStore(TimeProvider timeProvider) : IOtpS
     /// <summary>Gets how many sessions are stored (for tests).</summary>
     internal int Count => sessions.Count;
 
-    public Task CreateAsync(string verificationId, OtpChallenge challenge, DateTimeOffset expiresAt, TimeSpan timeToLive, CancellationToken cancellationToken = default)
+    public Task CreateAsync(string verificationId, OtpSessionState session, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);
-        ArgumentNullException.ThrowIfNull(challenge);
+        ArgumentNullException.ThrowIfNull(session);
         cancellationToken.ThrowIfCancellationRequested();
         if (Interlocked.Increment(ref creations) % 1024 == 0 || sessions.Count >= MaxSessions)
         {
             var now = timeProvider.GetUtcNow();
             foreach (var (id, entry) in sessions)
             {
-                if (entry.ExpiresAt <= now)
+                if (entry.State.ExpiresAt <= now)
                 {
                     sessions.TryRemove(new KeyValuePair<string, Entry>(id, entry));
                 }
@@ -40,7 +40,7 @@ internal sealed class InMemoryOtpSessionStore(TimeProvider timeProvider) : IOtpS
             }
         }
 
-        if (!sessions.TryAdd(verificationId, new Entry(challenge, expiresAt)))
+        if (!sessions.TryAdd(verificationId, new Entry(session)))
         {
             throw new InvalidOperationException("A verification session with this id exists already.");
         }
@@ -48,54 +48,72 @@ internal sealed class InMemoryOtpSessionStore(TimeProvider timeProvider) : IOtpS
         return Task.CompletedTask;
     }
 
-    public Task<OtpSessionAttempt?> BeginAttemptAsync(string verificationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<OtpSessionState?> GetAsync(string verificationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!sessions.TryGetValue(verificationId, out var entry))
-        {
-            return Task.FromResult<OtpSessionAttempt?>(null);
-        }
-
-        if (entry.ExpiresAt <= now)
-        {
-            sessions.TryRemove(new KeyValuePair<string, Entry>(verificationId, entry));
-            return Task.FromResult<OtpSessionAttempt?>(null);
-        }
-
-        return Task.FromResult<OtpSessionAttempt?>(new OtpSessionAttempt(entry.Challenge, Interlocked.Increment(ref entry.Attempts)));
+        return Task.FromResult(Live(verificationId, now, out var entry) ? entry.State : null);
     }
 
-    public Task ReleaseAttemptAsync(string verificationId, CancellationToken cancellationToken = default)
+    public Task<OtpSessionState?> UpdateAsync(string verificationId, DateTimeOffset now, Func<OtpSessionState, OtpSessionState> update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);
+        ArgumentNullException.ThrowIfNull(update);
         cancellationToken.ThrowIfCancellationRequested();
-        if (sessions.TryGetValue(verificationId, out var entry))
+        if (!Live(verificationId, now, out var entry))
         {
-            int attempts;
-            do
-            {
-                attempts = Volatile.Read(ref entry.Attempts);
-            }
-            while (attempts > 0 && Interlocked.CompareExchange(ref entry.Attempts, attempts - 1, attempts) != attempts);
+            return Task.FromResult<OtpSessionState?>(null);
         }
 
-        return Task.CompletedTask;
+        lock (entry)
+        {
+            if (entry.Removed)
+            {
+                return Task.FromResult<OtpSessionState?>(null);
+            }
+
+            entry.State = update(entry.State);
+            return Task.FromResult<OtpSessionState?>(entry.State);
+        }
     }
 
     public Task<bool> CompleteAsync(string verificationId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verificationId);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(sessions.TryRemove(verificationId, out _));
+        if (!sessions.TryRemove(verificationId, out var entry))
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (entry)
+        {
+            entry.Removed = true;
+        }
+
+        return Task.FromResult(true);
     }
 
-    private sealed class Entry(OtpChallenge challenge, DateTimeOffset expiresAt)
+    private bool Live(string verificationId, DateTimeOffset now, out Entry entry)
     {
-        public int Attempts;
+        if (!sessions.TryGetValue(verificationId, out entry!))
+        {
+            return false;
+        }
 
-        public OtpChallenge Challenge { get; } = challenge;
+        if (entry.State.ExpiresAt <= now)
+        {
+            sessions.TryRemove(new KeyValuePair<string, Entry>(verificationId, entry));
+            return false;
+        }
 
-        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+        return true;
+    }
+
+    private sealed class Entry(OtpSessionState state)
+    {
+        public OtpSessionState State { get; set; } = state;
+
+        public bool Removed { get; set; }
     }
 }

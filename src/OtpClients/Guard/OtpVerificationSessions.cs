@@ -1,15 +1,23 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using OtpClients.Delivery;
 using OtpClients.Diagnostics;
+using OtpClients.Failover;
 
 namespace OtpClients.Guard;
 
-/// <summary>The <see cref="IOtpVerificationSessions"/> of one registration: its <see cref="IOtpClient"/> (guard included) and the session store.</summary>
-internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStore store, OtpSessionOptions options, TimeProvider timeProvider, ILogger logger) : IOtpVerificationSessions
+/// <summary>
+/// The <see cref="IOtpVerificationSessions"/> of one registration: its <see cref="IOtpClient"/> (guard and failover
+/// included), the session store, and delivery health when the registration uses it.
+/// </summary>
+internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStore store, OtpSessionOptions options, OtpDeliveryHealthMonitor? health, TimeProvider timeProvider, ILogger logger) : IOtpVerificationSessions
 {
     /// <summary>The id's length: 16 random bytes in base64url without padding.</summary>
     public const int IdLength = 22;
+
+    /// <summary>The <see cref="OtpError.ProviderCode"/> of a resend refused because the session used all its check attempts.</summary>
+    public const string SessionAttempts = "session_attempts";
 
     private const int IdBytes = 16;
 
@@ -27,12 +35,21 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
 
         var challenge = sent.Challenge;
         var now = timeProvider.GetUtcNow();
-        var expiresAt = challenge.ExpiresAt is { } expires && expires > now ? expires : now + options.DefaultTimeToLive;
+        var expiresAt = ExpiryOf(challenge, now);
+        var phone = PhoneNumber.TryParse(challenge.PhoneNumber, out var number) ? number.E164 : challenge.PhoneNumber;
+        var session = new OtpSessionState
+        {
+            PhoneNumber = phone,
+            Settings = OtpSendSettings.From(request),
+            Challenges = [new OtpSessionChallenge(challenge, now)],
+            MaxAttempts = options.MaxAttempts,
+            ExpiresAt = expiresAt,
+        };
         var id = NewId();
         try
         {
             // The code is out: the session is written even if the caller cancels now, or the user could never verify it.
-            await store.CreateAsync(id, challenge, expiresAt, expiresAt - now, CancellationToken.None).ConfigureAwait(false);
+            await store.CreateAsync(id, session, expiresAt - now, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -45,7 +62,104 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             });
         }
 
+        await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent).ConfigureAwait(false);
         return OtpSessionStartResult.Success(id, challenge.ProviderName, expiresAt);
+    }
+
+    public async Task<OtpSessionStartResult> ResendAsync(string verificationId, string? clientIpAddress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(verificationId);
+        if (!IsWellFormedId(verificationId))
+        {
+            return OtpSessionStartResult.Failure(SessionNotFound());
+        }
+
+        OtpSessionState? session;
+        try
+        {
+            session = await store.GetAsync(verificationId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Log.SessionStoreFailed(logger, "resend", "the resend was refused before any provider was called", ex.GetType().Name);
+            return OtpSessionStartResult.Failure(StoreUnavailableError());
+        }
+
+        if (session is null)
+        {
+            return OtpSessionStartResult.Failure(SessionNotFound());
+        }
+
+        if (session.Attempts >= session.MaxAttempts)
+        {
+            return OtpSessionStartResult.Failure(new OtpError(OtpErrorCode.RateLimited, "This verification session used all its check attempts: a new code would give no new attempts. Start a new session.")
+            {
+                ProviderCode = SessionAttempts,
+            });
+        }
+
+        // The providers that sent for this session, the one that sent longest ago first.
+        var alreadySent = session.Challenges.OrderBy(c => c.SentAt).Select(c => c.Challenge.ProviderName).ToArray();
+        var request = session.Settings.ToRequest(session.PhoneNumber, clientIpAddress);
+        var sent = client is IRoutedOtpClient routed
+            ? await routed.SendAsync(request, alreadySent, cancellationToken).ConfigureAwait(false)
+            : await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!sent.IsSuccess)
+        {
+            return OtpSessionStartResult.Failure(sent.Error);
+        }
+
+        var challenge = sent.Challenge;
+        var now = timeProvider.GetUtcNow();
+        var expiry = ExpiryOf(challenge, now);
+        OtpSessionChallenge? givenUp = null;
+        OtpSessionState? updated;
+        try
+        {
+            // The code is out: the session is updated even if the caller cancels now.
+            updated = await store.UpdateAsync(verificationId, now, s =>
+            {
+                var newest = s.Challenges.MaxBy(c => c.SentAt);
+                givenUp = newest is { Resent: false } ? newest : null;
+                var kept = s.Challenges
+                    .Where(c => !string.Equals(c.Challenge.ProviderName, challenge.ProviderName, StringComparison.Ordinal))
+                    .Select(c => ReferenceEquals(c, givenUp) ? c with { Resent = true } : c);
+                return s with
+                {
+                    Challenges = [.. kept, new OtpSessionChallenge(challenge, now)],
+                    Resends = s.Resends + 1,
+                    ExpiresAt = expiry > s.ExpiresAt ? expiry : s.ExpiresAt,
+                };
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.SessionStoreFailed(logger, "resend", "the new code was sent but cannot be verified; the user must ask again", ex.GetType().Name);
+            return OtpSessionStartResult.Failure(new OtpError(OtpErrorCode.ProviderUnavailable, "The new code was sent, but the verification session could not be updated: ask for a new code later.")
+            {
+                MayHaveBeenAccepted = true,
+                IsTransient = true,
+                ProviderCode = OtpGuardRules.StoreUnavailable,
+            });
+        }
+
+        if (updated is null)
+        {
+            // Completed or expired while the code was on its way: nothing can verify it.
+            return OtpSessionStartResult.Failure(SessionNotFound() with { MayHaveBeenAccepted = true });
+        }
+
+        if (givenUp is not null)
+        {
+            await RecordAsync(givenUp.Challenge, givenUp.SentAt, OtpDeliveryOutcome.Resent).ConfigureAwait(false);
+        }
+
+        await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent, resend: true).ConfigureAwait(false);
+        return OtpSessionStartResult.Success(verificationId, challenge.ProviderName, updated.ExpiresAt);
     }
 
     public async Task<OtpVerifyResult> CheckAsync(string verificationId, string code, string? clientIpAddress = null, CancellationToken cancellationToken = default)
@@ -57,10 +171,15 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             return OtpVerifyResult.Rejected(OtpVerificationStatus.NotFound);
         }
 
-        OtpSessionAttempt? attempt;
+        OtpSessionState? session;
+        var counted = false;
         try
         {
-            attempt = await store.BeginAttemptAsync(verificationId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            session = await store.UpdateAsync(verificationId, timeProvider.GetUtcNow(), s =>
+            {
+                counted = s.Attempts < s.MaxAttempts;
+                return counted ? s with { Attempts = s.Attempts + 1 } : s;
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -72,65 +191,139 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             return StoreUnavailable();
         }
 
-        if (attempt is null)
+        if (session is null)
         {
             return OtpVerifyResult.Rejected(OtpVerificationStatus.NotFound);
         }
 
-        if (attempt.Attempt > options.MaxAttempts)
+        if (!counted)
         {
             // The session is not removed here: a check still in flight may be the one that verifies, and removing the
             // session under it would turn its success into AlreadyUsed. It answers TooManyAttempts until it expires.
             return OtpVerifyResult.Rejected(OtpVerificationStatus.TooManyAttempts);
         }
 
-        var challenge = attempt.Challenge;
-        var result = await client.VerifyAsync(new OtpVerifyRequest(challenge, code) { ClientIpAddress = clientIpAddress }, cancellationToken).ConfigureAwait(false);
-        switch (result.Status)
+        // Newest code first; a provider is asked only while its code lives.
+        var now = timeProvider.GetUtcNow();
+        var live = session.Challenges.Where(c => c.Challenge.ExpiresAt is not { } expires || expires > now).OrderByDescending(c => c.SentAt).ToList();
+        if (live.Count == 0)
         {
-            case OtpVerificationStatus.Verified:
-                bool completed;
-                try
-                {
-                    completed = await store.CompleteAsync(verificationId, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    // Without removing the session, "verified once" cannot be promised: fail closed.
-                    Log.SessionStoreFailed(logger, "check", "the provider verified the code but the session could not be completed, so the check failed", ex.GetType().Name);
-                    return StoreUnavailable();
-                }
-
-                return completed
-                    ? OtpVerifyResult.VerifiedFor(PhoneNumber.TryParse(challenge.PhoneNumber, out var number) ? number.E164 : challenge.PhoneNumber, result.ProviderStatus)
-                    : OtpVerifyResult.Rejected(OtpVerificationStatus.AlreadyUsed, result.ProviderStatus);
-            case OtpVerificationStatus.Expired or OtpVerificationStatus.Cancelled or OtpVerificationStatus.NotFound:
-                await TryCompleteAsync(verificationId).ConfigureAwait(false); // final: the challenge can never verify
-                return result;
-            default:
-                // A wrong code or a failed check: the attempt is counted, the session stays. So do the provider's
-                // AlreadyUsed and TooManyAttempts, which a concurrent check of the same session can cause: removing the
-                // session then could fail the check that verified. The attempt cap holds either way. A check the
-                // provider surely never made (an outage, an open circuit, a guard refusal) checked no code: the
-                // attempt is given back, so an outage does not use up the user's attempts.
-                if (SendGuardPolicy.NothingWasDone(result.Error))
-                {
-                    await TryReleaseAttemptAsync(verificationId).ConfigureAwait(false);
-                }
-
-                return result;
+            await TryCompleteAsync(verificationId).ConfigureAwait(false);
+            return OtpVerifyResult.Rejected(OtpVerificationStatus.Expired);
         }
+
+        OtpVerifyResult? wrong = null, failed = null, other = null, final = null;
+        var anyChecked = false;
+        List<OtpSessionChallenge>? ended = null;
+        foreach (var candidate in live)
+        {
+            var result = await client.VerifyAsync(new OtpVerifyRequest(candidate.Challenge, code) { ClientIpAddress = clientIpAddress }, cancellationToken).ConfigureAwait(false);
+            switch (result.Status)
+            {
+                case OtpVerificationStatus.Verified:
+                    return await CompleteVerifiedAsync(verificationId, session, candidate, result).ConfigureAwait(false);
+                case OtpVerificationStatus.Expired or OtpVerificationStatus.Cancelled or OtpVerificationStatus.NotFound:
+                    anyChecked = true;
+                    final ??= result;
+                    (ended ??= []).Add(candidate); // this code can never verify
+                    break;
+                case OtpVerificationStatus.InvalidCode:
+                    anyChecked = true;
+                    wrong ??= result;
+                    break;
+                case OtpVerificationStatus.Failed:
+                    anyChecked |= !SendGuardPolicy.NothingWasDone(result.Error);
+                    failed ??= result;
+                    break;
+                default:
+                    // The provider's AlreadyUsed or TooManyAttempts, which a concurrent check of the same session can
+                    // cause: removing the session then could fail the check that verified. The attempt cap holds either way.
+                    anyChecked = true;
+                    other ??= result;
+                    break;
+            }
+        }
+
+        if (ended is not null && ended.Count == live.Count && wrong is null && failed is null && other is null)
+        {
+            await TryCompleteAsync(verificationId).ConfigureAwait(false); // every code is final: the session can never verify
+            return final!;
+        }
+
+        if (ended is not null)
+        {
+            await TryForgetAsync(verificationId, ended).ConfigureAwait(false);
+        }
+
+        if (!anyChecked)
+        {
+            // No provider checked the code (an outage, an open circuit, a guard refusal): the attempt is given back,
+            // so an outage does not use up the user's attempts.
+            await TryReleaseAttemptAsync(verificationId).ConfigureAwait(false);
+        }
+
+        return wrong ?? failed ?? other ?? final ?? OtpVerifyResult.Rejected(OtpVerificationStatus.Expired);
     }
+
+    private async Task<OtpVerifyResult> CompleteVerifiedAsync(string verificationId, OtpSessionState session, OtpSessionChallenge verified, OtpVerifyResult result)
+    {
+        bool completed;
+        try
+        {
+            completed = await store.CompleteAsync(verificationId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Without removing the session, "verified once" cannot be promised: fail closed.
+            Log.SessionStoreFailed(logger, "check", "the provider verified the code but the session could not be completed, so the check failed", ex.GetType().Name);
+            return StoreUnavailable();
+        }
+
+        if (!completed)
+        {
+            return OtpVerifyResult.Rejected(OtpVerificationStatus.AlreadyUsed, result.ProviderStatus);
+        }
+
+        await RecordAsync(verified.Challenge, verified.SentAt, OtpDeliveryOutcome.Verified).ConfigureAwait(false);
+        return OtpVerifyResult.VerifiedFor(session.PhoneNumber, result.ProviderStatus);
+    }
+
+    private ValueTask RecordAsync(OtpChallenge challenge, DateTimeOffset sentAt, OtpDeliveryOutcome outcome, bool resend = false)
+    {
+        if (health is null || !PhoneNumber.TryParse(challenge.PhoneNumber, out var number))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return health.RecordAsync(challenge.ProviderName, OtpDeliveryHealthMonitor.RegionOf(number), sentAt, outcome, resend);
+    }
+
+    private DateTimeOffset ExpiryOf(OtpChallenge challenge, DateTimeOffset now) =>
+        challenge.ExpiresAt is { } expires && expires > now ? expires : now + options.DefaultTimeToLive;
 
     private async Task TryReleaseAttemptAsync(string verificationId)
     {
         try
         {
-            await store.ReleaseAttemptAsync(verificationId, CancellationToken.None).ConfigureAwait(false);
+            await store.UpdateAsync(verificationId, timeProvider.GetUtcNow(), static s => s.Attempts > 0 ? s with { Attempts = s.Attempts - 1 } : s, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             Log.SessionStoreFailed(logger, "check", "the attempt of a check the provider never made stays counted", ex.GetType().Name);
+        }
+    }
+
+    private async Task TryForgetAsync(string verificationId, List<OtpSessionChallenge> ended)
+    {
+        try
+        {
+            // Removed by provider and send time: a code that replaced an ended one meanwhile (a concurrent resend) stays.
+            bool Ended(OtpSessionChallenge c) => ended.Exists(e => e.SentAt == c.SentAt && string.Equals(e.Challenge.ProviderName, c.Challenge.ProviderName, StringComparison.Ordinal));
+            await store.UpdateAsync(verificationId, timeProvider.GetUtcNow(), s => s.Challenges.Any(Ended) ? s with { Challenges = [.. s.Challenges.Where(c => !Ended(c))] } : s, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.SessionStoreFailed(logger, "check", "a code that can no longer verify stays in the session until it expires", ex.GetType().Name);
         }
     }
 
@@ -154,12 +347,17 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         return Base64Url.EncodeToString(bytes);
     }
 
-    private static OtpVerifyResult StoreUnavailable() =>
-        OtpVerifyResult.Failure(new OtpError(OtpErrorCode.ProviderUnavailable, "The verification session store could not be reached: try again later.")
+    private static OtpError SessionNotFound() =>
+        new(OtpErrorCode.NotFound, "No live verification session has this id (never issued, altered, expired or completed): start a new one.");
+
+    private static OtpError StoreUnavailableError() =>
+        new(OtpErrorCode.ProviderUnavailable, "The verification session store could not be reached: try again later.")
         {
             ProviderCode = OtpGuardRules.StoreUnavailable,
             IsTransient = true,
-        });
+        };
+
+    private static OtpVerifyResult StoreUnavailable() => OtpVerifyResult.Failure(StoreUnavailableError());
 
     private async Task TryCompleteAsync(string verificationId)
     {

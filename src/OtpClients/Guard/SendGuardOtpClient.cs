@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OtpClients.Diagnostics;
+using OtpClients.Failover;
 
 namespace OtpClients.Guard;
 
@@ -8,20 +9,38 @@ namespace OtpClients.Guard;
 /// that refuses abusive sends and verifies before any HTTP call, taking every counter of a request in one atomic store
 /// call (one Redis round trip).
 /// </summary>
-internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy policy, IOtpGuardStore store, TimeProvider timeProvider, ILogger logger) : IOtpClient
+internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy policy, IOtpGuardStore store, TimeProvider timeProvider, ILogger logger) : IRoutedOtpClient
 {
     private static readonly TimeSpan GlobalWindow = TimeSpan.FromHours(1);
     private static readonly TimeSpan DefaultVerifyWindow = TimeSpan.FromHours(1);
 
     public string ProviderName => inner.ProviderName;
 
-    public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
+    public Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return SendCoreAsync(request, null, cancellationToken);
+    }
+
+    /// <summary>A resend of a session is a send like any other for every rule; the plan goes on to the failover client.</summary>
+    Task<OtpSendResult> IRoutedOtpClient.SendAsync(OtpSendRequest request, IReadOnlyList<string> alreadySent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(alreadySent);
+        return SendCoreAsync(request, alreadySent, cancellationToken);
+    }
+
+    private Task<OtpSendResult> SendInnerAsync(OtpSendRequest request, IReadOnlyList<string>? alreadySent, CancellationToken cancellationToken) =>
+        alreadySent is not null && inner is IRoutedOtpClient routed
+            ? routed.SendAsync(request, alreadySent, cancellationToken)
+            : inner.SendAsync(request, cancellationToken);
+
+    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, IReadOnlyList<string>? alreadySent, CancellationToken cancellationToken)
+    {
         var options = policy.Options;
         if (!PhoneNumber.TryParse(request.PhoneNumber, out var number))
         {
-            return await inner.SendAsync(request, cancellationToken).ConfigureAwait(false); // the client names what is wrong, before HTTP; nothing to count
+            return await SendInnerAsync(request, alreadySent, cancellationToken).ConfigureAwait(false); // the client names what is wrong, before HTTP; nothing to count
         }
 
         string? ipKey = null;
@@ -109,7 +128,7 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
             }
         }
 
-        var result = await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = await SendInnerAsync(request, alreadySent, cancellationToken).ConfigureAwait(false);
         if (taken is not null && SendGuardPolicy.NothingWasDone(result.Error))
         {
             await GiveBackAsync(taken, "send").ConfigureAwait(false);

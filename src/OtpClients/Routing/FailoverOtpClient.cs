@@ -40,7 +40,7 @@ namespace OtpClients.Failover;
 /// <see cref="OtpErrorCode.NotSupported"/> before any HTTP call.
 /// </para>
 /// </remarks>
-public sealed class FailoverOtpClient : IOtpClient
+public sealed class FailoverOtpClient : IOtpClient, IRoutedOtpClient
 {
     /// <summary>The value of <see cref="ProviderName"/>.</summary>
     public const string Name = "failover";
@@ -115,6 +115,9 @@ public sealed class FailoverOtpClient : IOtpClient
         this.logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>Gets or sets the delivery health that reorders routes (<c>otp.UseDeliveryHealth</c>); <see langword="null"/>: the configured order.</summary>
+    internal Delivery.OtpDeliveryHealthMonitor? DeliveryHealth { get; init; }
+
     /// <summary>Gets <c>"failover"</c>; the challenges it returns name the provider that sent the code.</summary>
     public string ProviderName => Name;
 
@@ -128,13 +131,31 @@ public sealed class FailoverOtpClient : IOtpClient
         regionCode is not null && routes.TryGetValue(regionCode, out var route) ? route : defaultRoute ?? [];
 
     /// <inheritdoc />
-    public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// With delivery health (<c>otp.UseDeliveryHealth</c>), the providers demoted for the number's region go after the
+    /// others of its route, except for a share of probes; the rules of moving on are the same.
+    /// </remarks>
+    public Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return SendCoreAsync(request, null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    Task<OtpSendResult> IRoutedOtpClient.SendAsync(OtpSendRequest request, IReadOnlyList<string> alreadySent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(alreadySent);
+        return SendCoreAsync(request, alreadySent, cancellationToken);
+    }
+
+    private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, IReadOnlyList<string>? alreadySent, CancellationToken cancellationToken)
+    {
         var route = defaultRoute;
-        if (routes.Count > 0)
+        PhoneNumber? phone = null;
+        if (routes.Count > 0 || DeliveryHealth is not null || alreadySent is not null)
         {
-            if (RequestChecks.ParsePhone(request.PhoneNumber, out var phone) is { } phoneError)
+            if (RequestChecks.ParsePhone(request.PhoneNumber, out phone) is { } phoneError)
             {
                 return OtpSendResult.Failure(phoneError);
             }
@@ -150,6 +171,16 @@ public sealed class FailoverOtpClient : IOtpClient
             PhoneNumber.TryParse(request.PhoneNumber, out var number);
             return OtpSendResult.Failure(RequestChecks.NotSupported(
                 $"{nameof(OtpSendRequest.PhoneNumber)}: no provider is routed for numbers from {number?.RegionCode ?? "this country code"}; add a route for it, or a default route."));
+        }
+
+        if (DeliveryHealth is { } health)
+        {
+            route = await health.OrderAsync(route, Delivery.OtpDeliveryHealthMonitor.RegionOf(phone!), alreadySent, cancellationToken).ConfigureAwait(false);
+        }
+        else if (alreadySent is { Count: > 0 } && route.Length > 1)
+        {
+            // A resend without delivery health: the providers that have not sent for the session first, in the route's order.
+            route = [.. route.Where(c => !alreadySent.Contains(c.ProviderName, StringComparer.Ordinal)), .. alreadySent.Select(n => Array.Find(route, c => c.ProviderName == n)).Where(c => c is not null).Distinct().Select(c => c!)];
         }
 
         List<string>? failures = null;
