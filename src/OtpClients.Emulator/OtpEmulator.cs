@@ -75,6 +75,9 @@ public sealed class OtpEmulator : IAsyncDisposable
     /// <summary>Gets the faults waiting to hit requests.</summary>
     public OtpEmulatorFaults Faults => state.Faults;
 
+    /// <summary>Gets how each provider's messages reach the phone: delivered, dropped silently, or late.</summary>
+    public OtpEmulatorDelivery Delivery => state.Delivery;
+
     /// <summary>Gets the credentials the emulator accepts.</summary>
     public OtpEmulatorCredentials Credentials => state.Credentials;
 
@@ -200,7 +203,8 @@ internal sealed class EmulatorState
         Options = options;
         TimeProvider = options.TimeProvider;
         Credentials = new OtpEmulatorCredentials(options.AmmAuthKey, options.AmmAuthSecret, options.Ip1AccountId, options.Ip1ApiKey, options.NinetyNineDigitalApiKey);
-        Outbox = new OtpEmulatorOutbox();
+        Outbox = new OtpEmulatorOutbox(TimeProvider);
+        Delivery = new OtpEmulatorDelivery(() => NotifyChanged("delivery"));
         Faults = new OtpEmulatorFaults(options.FaultSeed);
         Amm = new AmmEmulator(this);
         Ip1 = new Ip1Emulator(this);
@@ -216,6 +220,11 @@ internal sealed class EmulatorState
     public OtpEmulatorOutbox Outbox { get; }
 
     public OtpEmulatorFaults Faults { get; }
+
+    public OtpEmulatorDelivery Delivery { get; }
+
+    /// <summary>Puts a message a provider accepted in the outbox, stamped with the provider's delivery.</summary>
+    public void Send(OtpEmulatorMessage message) => Outbox.Add(Delivery.Apply(message));
 
     public AmmEmulator Amm { get; private set; }
 
@@ -256,6 +265,7 @@ internal sealed class EmulatorState
     {
         Outbox.Clear();
         Faults.Clear();
+        Delivery.Reset();
         Amm = new AmmEmulator(this);
         Ip1 = new Ip1Emulator(this);
         NinetyNineDigital = new NinetyNineDigitalEmulator(this);
@@ -431,6 +441,13 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
                         ["code"] = m.Code,
                         ["sentAt"] = m.SentAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                         ["sandbox"] = m.Sandbox,
+                        ["delivery"] = m.Delivery switch
+                        {
+                            OtpEmulatorDeliveryMode.Drop => "dropped",
+                            OtpEmulatorDeliveryMode.Delay => m.IsDeliveredBy(state.Now) ? "delivered" : "delayed",
+                            _ => "delivered",
+                        },
+                        ["deliveredAt"] = m.DeliveredAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                         ["status"] = status is null ? null : new JsonObject
                         {
                             ["state"] = status.State.ToString().ToLowerInvariant(),
@@ -481,6 +498,29 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
                 state.Faults.Add(fault);
                 context.Response.StatusCode = 204;
                 state.NotifyChanged("faults");
+                return;
+            case "/_emulator/delivery" when HttpMethods.IsGet(method):
+                var rules = new JsonObject();
+                foreach (var (name, rule) in state.Delivery.Rules.OrderBy(r => r.Key, StringComparer.OrdinalIgnoreCase))
+                {
+                    rules[name] = new JsonObject
+                    {
+                        ["mode"] = rule.Mode.ToString().ToLowerInvariant(),
+                        ["delayMs"] = rule.Mode == OtpEmulatorDeliveryMode.Delay ? (long)rule.Delay.TotalMilliseconds : null,
+                    };
+                }
+
+                await Http.WriteJsonAsync(context, 200, rules).ConfigureAwait(false);
+                return;
+            case "/_emulator/delivery" when HttpMethods.IsPost(method):
+                if (await Http.ReadJsonAsync(context).ConfigureAwait(false) is not JsonObject deliveryNode || !TryReadDelivery(deliveryNode, out var target, out var deliveryRule))
+                {
+                    await Http.WriteJsonAsync(context, 400, new JsonObject { ["error"] = "Expected JSON: provider, mode (deliver, drop or delay), and delayMs (1 to 86400000) for delay." }).ConfigureAwait(false);
+                    return;
+                }
+
+                state.Delivery.Set(target, deliveryRule);
+                context.Response.StatusCode = 204;
                 return;
             case "/_emulator/faults" when HttpMethods.IsDelete(method):
                 var only = context.Request.Query["provider"].ToString();
@@ -549,6 +589,29 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
         finally
         {
             state.Changed -= OnChanged;
+        }
+    }
+
+    private static bool TryReadDelivery(JsonObject node, out string provider, out OtpEmulatorDeliveryRule rule)
+    {
+        provider = string.Empty;
+        rule = OtpEmulatorDeliveryRule.Immediate;
+        try
+        {
+            provider = Http.String(node, "provider") ?? string.Empty;
+            var delay = Http.Int(node, "delayMs");
+            rule = Http.String(node, "mode")?.ToLowerInvariant() switch
+            {
+                "deliver" => OtpEmulatorDeliveryRule.Immediate,
+                "drop" => new OtpEmulatorDeliveryRule(OtpEmulatorDeliveryMode.Drop),
+                "delay" when delay is > 0 and <= 86_400_000 => new OtpEmulatorDeliveryRule(OtpEmulatorDeliveryMode.Delay, TimeSpan.FromMilliseconds(delay.Value)),
+                _ => null!,
+            };
+            return provider.Trim().Length > 0 && rule is not null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            return false;
         }
     }
 

@@ -14,12 +14,26 @@ public sealed record OtpEmulatorMessage(string Provider, string Id, string Phone
 {
     /// <summary>Gets a value indicating whether it was an AMM sandbox send (no SMS would have left AMM).</summary>
     public bool Sandbox { get; init; }
+
+    /// <summary>Gets how it was delivered (<see cref="OtpEmulator.Delivery"/> when it was sent). Defaults to <see cref="OtpEmulatorDeliveryMode.Deliver"/>.</summary>
+    public OtpEmulatorDeliveryMode Delivery { get; init; }
+
+    /// <summary>Gets when it reaches the phone, by the emulator's clock; <see langword="null"/> when it was dropped. Defaults to <see cref="SentAt"/>.</summary>
+    public DateTimeOffset? DeliveredAt { get; init; } = SentAt;
+
+    /// <summary>Tells whether the phone has it at <paramref name="now"/>.</summary>
+    /// <param name="now">The instant, by the emulator's clock (<see cref="OtpEmulator.TimeProvider"/>).</param>
+    /// <returns><see langword="true"/> when it was delivered by then.</returns>
+    public bool IsDeliveredBy(DateTimeOffset now) => DeliveredAt is { } at && at <= now;
 }
 
 /// <summary>The messages the emulator sent, in order; readable in process and over <c>GET /_emulator/messages</c>.</summary>
 public sealed class OtpEmulatorOutbox
 {
     private readonly ConcurrentQueue<OtpEmulatorMessage> messages = new();
+    private readonly TimeProvider timeProvider;
+
+    internal OtpEmulatorOutbox(TimeProvider timeProvider) => this.timeProvider = timeProvider;
 
     /// <summary>Gets every message sent so far, oldest first.</summary>
     public IReadOnlyList<OtpEmulatorMessage> Messages => messages.ToArray();
@@ -31,6 +45,16 @@ public sealed class OtpEmulatorOutbox
     {
         var e164 = OtpClients.PhoneNumber.TryParse(phoneNumber, out var parsed) ? parsed.E164 : phoneNumber;
         return messages.LastOrDefault(m => m.PhoneNumber == e164);
+    }
+
+    /// <summary>Gets the last message that has reached a phone by now (by the emulator's clock): what its user can read. Dropped messages never do; delayed ones once their delay is over.</summary>
+    /// <param name="phoneNumber">The number in any form <see cref="OtpClients.PhoneNumber"/> parses.</param>
+    /// <returns>The message, or <see langword="null"/>.</returns>
+    public OtpEmulatorMessage? LastDeliveredFor(string phoneNumber)
+    {
+        var e164 = OtpClients.PhoneNumber.TryParse(phoneNumber, out var parsed) ? parsed.E164 : phoneNumber;
+        var now = timeProvider.GetUtcNow();
+        return messages.Where(m => m.PhoneNumber == e164 && m.IsDeliveredBy(now)).MaxBy(m => m.DeliveredAt);
     }
 
     /// <summary>Gets the code of the last message sent to a phone number.</summary>

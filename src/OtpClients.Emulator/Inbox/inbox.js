@@ -6,6 +6,7 @@ const providers = ["AMM", "iP1", "99digital"];
 const seen = new Set();
 let messages = [];
 let faults = [];
+let deliveries = {};
 let refreshing = null;
 
 const $ = (id) => document.getElementById(id);
@@ -83,13 +84,18 @@ function renderMessages() {
         catch { copy.textContent = "Select the code"; }
         setTimeout(() => { copy.textContent = "Copy"; }, 1500);
       });
+      const delivery = m.delivery || "delivered";
+      const note = delivery === "dropped" ? el("p", { class: "delivery-note", text: "Dropped: the provider said sent, but this never reached the phone." })
+        : delivery === "delayed" ? el("p", { class: "delivery-note delayed", text: `Delayed: reaches the phone at ${time(m.deliveredAt)}.` })
+        : null;
       const article = el("article",
-        { class: seen.has(key) ? "msg" : "msg new", "data-provider": m.provider, "data-id": m.id, "data-code": m.code, "data-state": status.state },
+        { class: (seen.has(key) ? "msg" : "msg new") + (delivery === "dropped" ? " dropped" : ""), "data-provider": m.provider, "data-id": m.id, "data-code": m.code, "data-state": status.state, "data-delivery": delivery },
         el("div", { class: "meta" },
           el("span", { class: "badge", text: m.provider }),
           `from ${m.sender || "(default sender)"} · ${time(m.sentAt)}${m.sandbox ? " · sandbox" : ""}`),
         textWithCode(m.text, m.code),
         el("p", { class: `status ${status.state}`, text: status.text }),
+        note,
         el("div", { class: "actions" }, copy));
       seen.add(key);
       section.append(article);
@@ -105,6 +111,40 @@ function renderFaults() {
     const state = form.querySelector(".fault-state");
     state.classList.toggle("active", active.length > 0);
     state.textContent = active.length === 0 ? "No fault: calls are answered normally." : active.map(describeFault).join("; ");
+  }
+}
+
+function renderDeliveries() {
+  for (const provider of providers) {
+    const form = document.querySelector(`form.delivery[data-provider="${provider}"]`);
+    const rule = Object.entries(deliveries).find(([name]) => name.toLowerCase() === provider.toLowerCase());
+    const state = form.querySelector(".delivery-state");
+    const mode = rule ? rule[1].mode : "deliver";
+    state.classList.toggle("active", mode !== "deliver");
+    state.textContent = mode === "drop" ? "Dropping every message silently."
+      : mode === "delay" ? `Delaying every message by ${Math.round(rule[1].delayMs / 1000)} s.`
+      : "Messages reach the phone at once.";
+  }
+}
+
+function buildDeliveryForms() {
+  const template = $("delivery-template");
+  const host = $("deliveries");
+  for (const provider of providers) {
+    const form = template.content.firstElementChild.cloneNode(true);
+    form.dataset.provider = provider;
+    form.setAttribute("aria-label", `Delivery of ${provider}`);
+    form.querySelector("legend").textContent = provider;
+    for (const input of form.querySelectorAll("input, select")) input.id = `${provider}-delivery-${input.name}`;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const rule = { provider, mode: data.get("mode") };
+      if (rule.mode === "delay") rule.delayMs = Math.min(Math.max(Number(data.get("delaySeconds") || 30), 1), 86400) * 1000;
+      await api("/_emulator/delivery", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
+      await refresh();
+    });
+    host.append(form);
   }
 }
 
@@ -158,9 +198,10 @@ async function renderAccounts() {
 }
 
 async function refresh() {
-  [messages, faults] = await Promise.all([api("/_emulator/messages"), api("/_emulator/faults")]);
+  [messages, faults, deliveries] = await Promise.all([api("/_emulator/messages"), api("/_emulator/faults"), api("/_emulator/delivery")]);
   renderMessages();
   renderFaults();
+  renderDeliveries();
 }
 
 // Coalesces bursts of events into one refresh.
@@ -182,6 +223,7 @@ function connect() {
 
 document.addEventListener("DOMContentLoaded", async () => {
   buildFaultForms();
+  buildDeliveryForms();
   $("provider-filter").addEventListener("change", renderMessages);
   $("phone-filter").addEventListener("input", renderMessages);
   $("clear-inbox").addEventListener("click", async () => {

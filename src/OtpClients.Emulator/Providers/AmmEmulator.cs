@@ -151,7 +151,7 @@ internal sealed class AmmEmulator(EmulatorState state)
             return;
         }
 
-        state.Outbox.Add(new OtpEmulatorMessage(OtpProviderNames.Amm, entry.Id, Http.E164(to), from, text.Replace(Placeholder, entry.Code, StringComparison.Ordinal), entry.Code, now) { Sandbox = sandbox });
+        state.Send(new OtpEmulatorMessage(OtpProviderNames.Amm, entry.Id, Http.E164(to), from, text.Replace(Placeholder, entry.Code, StringComparison.Ordinal), entry.Code, now) { Sandbox = sandbox });
         await Http.WriteJsonAsync(context, 200, new JsonObject { ["verify_id"] = entry.Id }).ConfigureAwait(false);
     }
 

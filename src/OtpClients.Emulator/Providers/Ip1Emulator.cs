@@ -126,7 +126,7 @@ internal sealed class Ip1Emulator(EmulatorState state)
             return;
         }
 
-        state.Outbox.Add(new OtpEmulatorMessage(
+        state.Send(new OtpEmulatorMessage(
             OtpProviderNames.Ip1,
             created.Id.ToString(CultureInfo.InvariantCulture),
             Http.E164(created.Phone),

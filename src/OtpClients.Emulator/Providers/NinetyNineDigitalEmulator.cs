@@ -81,7 +81,7 @@ internal sealed class NinetyNineDigitalEmulator(EmulatorState state)
         }
 
         var text = (message ?? DefaultMessage).Replace(Placeholder, entry.Code, StringComparison.Ordinal);
-        state.Outbox.Add(new OtpEmulatorMessage(OtpProviderNames.NinetyNineDigital, entry.Unique, "+972" + to[1..], from, text, entry.Code, now));
+        state.Send(new OtpEmulatorMessage(OtpProviderNames.NinetyNineDigital, entry.Unique, "+972" + to[1..], from, text, entry.Code, now));
         await Http.WriteJsonAsync(context, 200, new JsonObject
         {
             ["status"] = "OK",
