@@ -14,7 +14,8 @@ public static class OtpHealthChecksBuilderExtensions
     /// Adds a health check that reports every provider of every OTP client registered by <c>AddOtpClient</c>, from its
     /// circuit breaker's state and the SDK's count of recent failures (<see cref="IOtpProviderHealth"/>): Healthy when the
     /// circuit is closed, Degraded when half-open or when recent calls failed above
-    /// <see cref="OtpHealthCheckOptions.DegradedFailureRatio"/>, <paramref name="failureStatus"/> when open. It sends no
+    /// <see cref="OtpHealthCheckOptions.DegradedFailureRatio"/>, <paramref name="failureStatus"/> when open; with delivery health
+    /// (<c>otp.UseDeliveryHealth</c>), Degraded for a provider demoted for a region, with its figures. It sends no
     /// SMS (sends are billed). Its data holds, per provider, the status, circuit state, failure ratio and counts; no
     /// secrets and no phone numbers.
     /// </summary>
@@ -45,7 +46,7 @@ public static class OtpHealthChecksBuilderExtensions
         options.Validate();
         return builder.Add(new HealthCheckRegistration(
             name,
-            sp => new OtpProviderHealthCheck(sp.GetService<IOtpProviderHealth>(), options),
+            sp => new OtpProviderHealthCheck(sp.GetService<IOtpProviderHealth>(), sp.GetService<OtpClients.Delivery.IOtpDeliveryHealth>(), options),
             failureStatus ?? HealthStatus.Unhealthy,
             tags));
     }

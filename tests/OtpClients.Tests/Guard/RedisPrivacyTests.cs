@@ -1,4 +1,3 @@
-using System.Text;
 using OtpClients.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -72,45 +71,5 @@ public sealed class RedisPrivacyTests() : GuardFixture(StoreKind.Redis)
         Assert.That(keys.Where(k => k.Contains(":g:number:", StringComparison.Ordinal)).ToArray(), Has.Length.EqualTo(1), "one number, written two ways, on two instances: one keyed hash");
     }
 
-    /// <summary>Reads every key under any prefix and its whole value, as text, over a raw connection.</summary>
-    private async Task<(string[] Keys, string Text)> DumpAsync()
-    {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(Redis!.Configuration + ",allowAdmin=true");
-        var server = connection.GetServer(connection.GetEndPoints()[0]);
-        var database = connection.GetDatabase();
-        var keys = new List<string>();
-        var text = new StringBuilder();
-        await foreach (var key in server.KeysAsync(pattern: "*"))
-        {
-            keys.Add(key.ToString());
-            text.AppendLine(key.ToString());
-            switch (await database.KeyTypeAsync(key))
-            {
-                case RedisType.SortedSet:
-                    foreach (var entry in await database.SortedSetRangeByRankWithScoresAsync(key))
-                    {
-                        text.Append(Latin1(entry.Element)).Append(' ').AppendLine(entry.Score.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    }
-
-                    break;
-                case RedisType.Hash:
-                    foreach (var entry in await database.HashGetAllAsync(key))
-                    {
-                        text.Append(Latin1(entry.Name)).Append('=').AppendLine(Latin1(entry.Value));
-                    }
-
-                    break;
-                case RedisType.String:
-                    text.AppendLine(Latin1(await database.StringGetAsync(key)));
-                    break;
-                default:
-                    text.AppendLine("unexpected type");
-                    break;
-            }
-        }
-
-        return ([.. keys], text.ToString());
-    }
-
-    private static string Latin1(RedisValue value) => Encoding.Latin1.GetString((byte[])value!);
+    private Task<(string[] Keys, string Text)> DumpAsync() => RedisDump.ReadAsync(Redis!.Configuration);
 }
