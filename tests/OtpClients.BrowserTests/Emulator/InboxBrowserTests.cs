@@ -114,7 +114,7 @@ public sealed partial class InboxBrowserTests
     [Test]
     public async Task Fault_SetOnThePage_NextSdkCallFailsAsConfiguredAndClearingRestoresService()
     {
-        var amm = Page.GetByRole(AriaRole.Group, new() { Name = "AMM" });
+        var amm = Page.GetByRole(AriaRole.Form, new() { Name = "Faults of AMM" });
         await amm.GetByLabel("Error status").FillAsync("503");
         await amm.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Expect(amm.Locator(".fault-state")).ToHaveTextAsync("Active: HTTP 503 on every call");
@@ -135,7 +135,7 @@ public sealed partial class InboxBrowserTests
     [Test]
     public async Task Fault_DropAndLatencyOnThePage_NextSdkCallIsANetworkError()
     {
-        var ip1 = Page.GetByRole(AriaRole.Group, new() { Name = "iP1" });
+        var ip1 = Page.GetByRole(AriaRole.Form, new() { Name = "Faults of iP1" });
         await ip1.GetByLabel("Latency (ms)").FillAsync("100");
         await ip1.GetByLabel("Drop the connection (timeout)").CheckAsync();
         await ip1.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
@@ -149,6 +149,26 @@ public sealed partial class InboxBrowserTests
             Assert.That(failed.Error?.Code, Is.EqualTo(OtpErrorCode.NetworkError));
             Assert.That(amm.IsSuccess, Is.True, "a fault hits its provider only");
         });
+    }
+
+    [Test]
+    public async Task Delivery_DropOnThePage_SdkSaysSentButTheMessageIsShownDroppedUntilDeliveredAgain()
+    {
+        var amm = Page.GetByRole(AriaRole.Form, new() { Name = "Delivery of AMM" });
+        await amm.GetByLabel("Messages").SelectOptionAsync("drop");
+        await amm.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(amm.Locator(".delivery-state")).ToHaveTextAsync("Dropping every message silently.");
+
+        var (_, dropped) = await SendAsync("AMM", Phone);
+        await Expect(Message(dropped)).ToHaveAttributeAsync("data-delivery", "dropped");
+        await Expect(Message(dropped).Locator(".delivery-note")).ToContainTextAsync("never reached the phone");
+        Assert.That(Emulator.Delivery.Of("AMM").Mode, Is.EqualTo(OtpEmulatorDeliveryMode.Drop), "the page's choice reached the emulator");
+
+        await amm.GetByLabel("Messages").SelectOptionAsync("deliver");
+        await amm.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(amm.Locator(".delivery-state")).ToHaveTextAsync("Messages reach the phone at once.");
+        var (_, delivered) = await SendAsync("AMM", Phone);
+        await Expect(Message(delivered)).ToHaveAttributeAsync("data-delivery", "delivered");
     }
 
     [Test]
