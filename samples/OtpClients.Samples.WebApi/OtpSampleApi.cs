@@ -9,7 +9,7 @@ namespace OtpClients.Samples.WebApi;
 
 /// <summary>
 /// A minimal API that sends and verifies OTPs: AddOtpClient bound from appsettings.json (failover AMM → iP1, the send
-/// guard), verification sessions behind POST /otp/send and POST /otp/verify, errors as ProblemDetails (a malformed
+/// guard, delivery health), verification sessions behind POST /otp/send, POST /otp/resend and POST /otp/verify, errors as ProblemDetails (a malformed
 /// body too: 400 naming the problem, in every environment), an OpenAPI document at /openapi/v1.json and the providers'
 /// health at /health. With UseOtpEmulator, or when no provider credentials are set, it starts the emulator in process,
 /// points both providers at it and prints where to read the codes.
@@ -75,6 +75,32 @@ public static class OtpSampleApi
         .WithSummary("Texts a one-time code to a phone number and opens a verification session.")
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        app.MapPost("/otp/resend", async Task<Results<Ok<SendAnswer>, ProblemHttpResult>> (ResendBody body, HttpContext http, IOtpVerificationSessions sessions, CancellationToken cancellationToken) =>
+        {
+            if (string.IsNullOrEmpty(body.VerificationId))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "verificationId is required", detail: "Send the verificationId that /otp/send returned.");
+            }
+
+            // The same session, a new code through the next provider of the route (delivery health picks it): for a
+            // user whose SMS did not come. The send guard counts it as a send (its cooldown says when it may go).
+            var resent = await sessions.ResendAsync(body.VerificationId, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+            if (!resent.IsSuccess)
+            {
+                return resent.Error.Code == OtpErrorCode.NotFound
+                    ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown verification", detail: "The verification is unknown, used or expired: send a new code.")
+                    : Problem(http, resent.Error);
+            }
+
+            return TypedResults.Ok(new SendAnswer(resent.VerificationId, resent.ProviderName, resent.ExpiresAt));
+        })
+        .WithName("ResendCode")
+        .WithSummary("Texts a new code for a verification session whose SMS did not arrive, through another provider when the route has one.")
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status429TooManyRequests)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -189,5 +215,7 @@ public sealed record SendBody(string? Phone);
 public sealed record SendAnswer(string VerificationId, string Provider, DateTimeOffset ExpiresAt);
 
 public sealed record VerifyBody(string? VerificationId, string? Code);
+
+public sealed record ResendBody(string? VerificationId);
 
 public sealed record VerifyAnswer(string Status, bool Verified, string? PhoneNumber);

@@ -17,8 +17,10 @@ namespace OtpClients.Identity;
 /// <para>
 /// <see cref="GenerateAsync"/> sends the code and returns an empty string: there is nothing for the app to text. The
 /// verification stays server-side: a session (<see cref="IOtpVerificationSessions"/>) whose opaque id is kept in the
-/// user's authentication tokens, one per purpose, so the browser never holds it. A new code for a purpose replaces the
-/// previous one.
+/// user's authentication tokens, one per purpose, so the browser never holds it. A new code for a purpose while its
+/// session lives (the user asks again because the SMS did not come) is a resend of that session
+/// (<see cref="IOtpVerificationSessions.ResendAsync"/>): it goes through another provider of the route when there is one,
+/// and the earlier code keeps working while it lives. Once the session is gone, a new one starts.
 /// </para>
 /// <para>
 /// <see cref="ValidateAsync"/> checks the code against that session and accepts it only when the number the code was
@@ -103,11 +105,26 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
             throw new OtpTokenProviderException(error);
         }
 
-        var started = await Sessions().StartAsync(new OtpSendRequest(phone.E164)
+        var sessions = Sessions();
+        var clientIp = options.ClientIpAddress?.Invoke(services);
+        OtpSessionStartResult? started = null;
+        var (liveId, liveNumber) = ReadToken(await manager.GetAuthenticationTokenAsync(user, options.LoginProvider, PurposeName(purpose)).ConfigureAwait(false));
+        if (liveId is not null && liveNumber == NumberTag(liveId, phone.E164))
+        {
+            // A new code for a purpose whose code did not arrive: the same session, through another provider of the
+            // route when there is one (IOtpVerificationSessions.ResendAsync). A session that is gone starts anew.
+            started = await sessions.ResendAsync(liveId, clientIp).ConfigureAwait(false);
+            if (started.Error?.Code is OtpErrorCode.NotFound || started.Error?.ProviderCode is "session_attempts")
+            {
+                started = null;
+            }
+        }
+
+        started ??= await sessions.StartAsync(new OtpSendRequest(phone.E164)
         {
             MessageTemplate = options.MessageTemplate,
             Sender = options.Sender,
-            ClientIpAddress = options.ClientIpAddress?.Invoke(services),
+            ClientIpAddress = clientIp,
         }).ConfigureAwait(false);
         activity.LastSend = started;
         if (!started.IsSuccess)
@@ -116,7 +133,7 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
             throw new OtpTokenProviderException(started.Error);
         }
 
-        var stored = await manager.SetAuthenticationTokenAsync(user, options.LoginProvider, PurposeName(purpose), started.VerificationId).ConfigureAwait(false);
+        var stored = await manager.SetAuthenticationTokenAsync(user, options.LoginProvider, PurposeName(purpose), started.VerificationId + "." + NumberTag(started.VerificationId, phone.E164)).ConfigureAwait(false);
         if (!stored.Succeeded)
         {
             throw new InvalidOperationException("The OTP token provider could not keep the verification in the user's authentication tokens: " + string.Join(" ", stored.Errors.Select(e => e.Code)));
@@ -144,7 +161,7 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
         ArgumentNullException.ThrowIfNull(manager);
         ArgumentNullException.ThrowIfNull(user);
         var name = PurposeName(purpose);
-        var verificationId = await manager.GetAuthenticationTokenAsync(user, options.LoginProvider, name).ConfigureAwait(false);
+        var (verificationId, _) = ReadToken(await manager.GetAuthenticationTokenAsync(user, options.LoginProvider, name).ConfigureAwait(false));
         if (string.IsNullOrEmpty(verificationId))
         {
             return Refuse(name, OtpVerifyResult.Rejected(OtpVerificationStatus.NotFound));
@@ -236,6 +253,25 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
         var colon = purpose.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? purpose : purpose[..colon];
     }
+
+    /// <summary>
+    /// Reads the stored token: the session's id and a tag of the number it texted (<c>"{id}.{tag}"</c>; an id alone from
+    /// earlier versions), so that a new code goes to the same session only when the purpose's number did not change.
+    /// </summary>
+    private static (string? Id, string? NumberTag) ReadToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return (null, null);
+        }
+
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? (token, null) : (token[..dot], token[(dot + 1)..]);
+    }
+
+    /// <summary>A tag of a number, salted by the session's id: the token store holds no number, only whether it is still the same.</summary>
+    private static string NumberTag(string verificationId, string e164) =>
+        System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(verificationId + "|" + e164)).AsSpan(0, 12));
 
     /// <summary>The code as typed, without the spaces and dashes people type between its groups.</summary>
     private static string Normalize(string? token) =>

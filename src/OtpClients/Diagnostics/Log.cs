@@ -35,16 +35,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "OTP verification session store could not be reached during {Operation} ({ExceptionType}): {Consequence}")]
     public static partial void SessionStoreFailed(ILogger logger, string operation, string consequence, string exceptionType);
 
-    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "OTP provider {Provider} demoted for region {Region}: {RecentSuccesses} of its last {RecentOutcomes} sends were verified, against a baseline of {Baseline:P0}; new sessions try the next provider of the route first (a few still probe it)")]
+    [LoggerMessage(EventId = 1600, Level = LogLevel.Warning, Message = "OTP provider {Provider} demoted for region {Region}: {RecentSuccesses} of its last {RecentOutcomes} sends were verified, against a baseline of {Baseline:P0}; new sessions try the next provider of the route first (a few still probe it)")]
     public static partial void ProviderDemoted(ILogger logger, string provider, string region, long recentSuccesses, long recentOutcomes, double baseline);
 
-    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "OTP provider {Provider} restored for region {Region}: {RecentSuccesses} of its last {RecentOutcomes} sends were verified; it takes its place in the route again")]
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Warning, Message = "OTP provider {Provider} restored for region {Region}: {RecentSuccesses} of its last {RecentOutcomes} sends were verified; it takes its place in the route again")]
     public static partial void ProviderRestored(ILogger logger, string provider, string region, long recentSuccesses, long recentOutcomes);
 
-    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "OTP delivery health store could not be reached ({ExceptionType}): sends follow the configured order of each route until it is back")]
+    [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "OTP delivery health store could not be reached ({ExceptionType}): sends follow the configured order of each route until it is back")]
     public static partial void DeliveryStoreFailed(ILogger logger, string exceptionType);
 
-    [LoggerMessage(EventId = 1503, Level = LogLevel.Information, Message = "OTP delivery health store is reachable again")]
+    [LoggerMessage(EventId = 1603, Level = LogLevel.Information, Message = "OTP delivery health store is reachable again")]
     public static partial void DeliveryStoreRecovered(ILogger logger);
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "OTP {Provider} request retried (attempt {Attempt}) in {DelayMs} ms after {Reason}")]

@@ -65,6 +65,35 @@ public sealed partial class OtpTokenProviderTests : EmulatorFixture
     }
 
     [Test]
+    public async Task GenerateTwoFactorTokenAsync_AgainWhenTheSmsDidNotCome_ResendsTheSessionThroughTheNextProvider()
+    {
+        var identity = App(otp =>
+        {
+            otp.UseAmm(Emulator.ConfigureAmm);
+            otp.UseIp1(Emulator.ConfigureIp1);
+            otp.UseFailover("AMM", "iP1");
+        });
+        var userId = await identity.CreateUserAsync("grace", Phone);
+        Emulator.Delivery.Drop("AMM");
+        await identity.WithUserAsync(userId, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone"));
+        var first = await identity.WithUserAsync(userId, (users, user, _) => users.GetAuthenticationTokenAsync(user, "[OtpClients]", "TwoFactor"));
+        Clock.Advance(TimeSpan.FromMinutes(1)); // past the guard's default cooldown, were one configured
+
+        var sent = await identity.WithUserAsync(userId, async (users, user, activity) => { await users.GenerateTwoFactorTokenAsync(user, "Phone"); return activity.LastSend!; });
+        var second = await identity.WithUserAsync(userId, (users, user, _) => users.GetAuthenticationTokenAsync(user, "[OtpClients]", "TwoFactor"));
+        var code = Emulator.Outbox.LastDeliveredFor(Phone)!.Code;
+        var verified = await identity.WithUserAsync(userId, (users, user, _) => users.VerifyTwoFactorTokenAsync(user, "Phone", code));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Emulator.Outbox.Messages.Select(m => m.Provider), Is.EqualTo(new[] { "AMM", "iP1" }));
+            Assert.That(sent.ProviderName, Is.EqualTo("iP1"));
+            Assert.That(second, Is.EqualTo(first), "the same session");
+            Assert.That(verified, Is.True);
+        });
+    }
+
+    [Test]
     public async Task TwoFactorSignInAsync_WrongCodesUntilLockout_LockedOutAndRightCodeNoLongerWorks()
     {
         var identity = App();
@@ -124,7 +153,7 @@ public sealed partial class OtpTokenProviderTests : EmulatorFixture
 
         Assert.Multiple(() =>
         {
-            Assert.That(stored, Does.Match("^[A-Za-z0-9_-]{22}$"), "the verification session's id");
+            Assert.That(stored, Does.Match("^[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{16}$"), "the verification session's id and a salted tag of its number");
             Assert.That(stored, Does.Not.Contain(code));
             Assert.That(stored, Does.Not.Contain("3481234567"));
         });

@@ -189,6 +189,42 @@ public sealed class WebApiSampleTests
     }
 
     [Test]
+    public async Task Resend_WhenAmmDropsTheSms_TextsThroughIp1AndThatCodeVerifies()
+    {
+        // Its own instance with a one-second cooldown: the sample's 30 s cooldown applies to a resend as to any send.
+        await using var quick = await OtpSampleApi.BuildAsync(["--urls=http://127.0.0.1:0", "--environment=Development", "--Logging:LogLevel:Default=Warning", "--Otp:SendGuard:Cooldown=00:00:01"]);
+        await quick.StartAsync();
+        var quickEmulator = quick.Services.GetRequiredService<OtpEmulator>();
+        using var client = new HttpClient { BaseAddress = new Uri(quick.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        quickEmulator.Delivery.Drop("AMM");
+
+        var sent = await (await client.PostAsJsonAsync("/otp/send", new { phone = "+39 348 555 0101" })).Content.ReadFromJsonAsync<JsonObject>();
+        var id = sent!["verificationId"]!.GetValue<string>();
+        using var tooSoon = await client.PostAsJsonAsync("/otp/resend", new { verificationId = id });
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        using var resent = await client.PostAsJsonAsync("/otp/resend", new { verificationId = id });
+        var answer = await resent.Content.ReadFromJsonAsync<JsonObject>();
+        var code = quickEmulator.Outbox.LastDeliveredFor("+393485550101")!.Code;
+        var verified = await (await client.PostAsJsonAsync("/otp/verify", new { verificationId = id, code })).Content.ReadFromJsonAsync<JsonObject>();
+        using var unknown = await client.PostAsJsonAsync("/otp/resend", new { verificationId = id });
+        using var missing = await client.PostAsJsonAsync("/otp/resend", new { });
+        await quick.StopAsync();
+        await quickEmulator.DisposeAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent["provider"]!.GetValue<string>(), Is.EqualTo("AMM"));
+            Assert.That(tooSoon.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the guard's cooldown applies to a resend");
+            Assert.That(resent.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(answer!["verificationId"]!.GetValue<string>(), Is.EqualTo(id));
+            Assert.That(answer["provider"]!.GetValue<string>(), Is.EqualTo("iP1"));
+            Assert.That(verified!["verified"]!.GetValue<bool>(), Is.True);
+            Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a verified session is gone");
+            Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        });
+    }
+
+    [Test]
     public async Task OpenApi_Document_DescribesBothEndpointsAndTheirProblems()
     {
         var document = await http.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
@@ -196,7 +232,8 @@ public sealed class WebApiSampleTests
         var paths = document!["paths"]!.AsObject();
         Assert.Multiple(() =>
         {
-            Assert.That(paths.Select(p => p.Key), Is.EquivalentTo(new[] { "/otp/send", "/otp/verify" }));
+            Assert.That(paths.Select(p => p.Key), Is.EquivalentTo(new[] { "/otp/send", "/otp/resend", "/otp/verify" }));
+            Assert.That(paths["/otp/resend"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "400", "404", "429", "503" }));
             Assert.That(paths["/otp/send"]!["post"]!["operationId"]!.GetValue<string>(), Is.EqualTo("SendCode"));
             Assert.That(paths["/otp/send"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "400", "403", "429", "503" }));
             Assert.That(paths["/otp/verify"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "400", "404" }));
