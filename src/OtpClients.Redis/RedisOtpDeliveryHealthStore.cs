@@ -13,6 +13,10 @@ namespace OtpClients.Redis;
 /// </summary>
 internal sealed class RedisOtpDeliveryHealthStore(RedisConnection connection, RedisKeys keys) : IOtpDeliveryHealthStore
 {
+    private const int MaxCachedNames = 10_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<OtpDeliverySeries, (string Key, string Index, byte[] SealedIndexValue)> names = new();
+
     /// <summary>KEYS: the series, the index. ARGV: field, retention (ms), index field, sealed index value.</summary>
     internal const string AddScript = """
         redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
@@ -46,8 +50,19 @@ internal sealed class RedisOtpDeliveryHealthStore(RedisConnection connection, Re
     public async ValueTask AddAsync(OtpDeliverySeries series, long bucket, OtpDeliveryOutcome outcome, TimeSpan retention, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(series);
-        var key = keys.DeliverySeries(series.Scope, series.Provider, series.Region);
-        var index = keys.DeliveryIndex(series.Scope);
+        // The keys and the sealed index value of a series are computed once: two keyed hashes and an encryption per
+        // outcome would cost more than the script. Bounded like the series themselves (providers × regions).
+        if (!names.TryGetValue(series, out var name))
+        {
+            var index = keys.DeliveryIndex(series.Scope);
+            var key = keys.DeliverySeries(series.Scope, series.Provider, series.Region);
+            name = (key, index, keys.Seal(Encoding.UTF8.GetBytes(series.Provider + "\n" + series.Region), index));
+            if (names.Count < MaxCachedNames)
+            {
+                names.TryAdd(series, name);
+            }
+        }
+
         var field = bucket.ToString(CultureInfo.InvariantCulture) + outcome switch
         {
             OtpDeliveryOutcome.Sent => "s",
@@ -60,8 +75,8 @@ internal sealed class RedisOtpDeliveryHealthStore(RedisConnection connection, Re
         // instance's next read sees it.
         await database.ScriptEvaluateAsync(
             AddScript,
-            [key, index],
-            [field, Math.Max(1, (long)retention.TotalMilliseconds), key, keys.Seal(Encoding.UTF8.GetBytes(series.Provider + "\n" + series.Region), index)],
+            [name.Key, name.Index],
+            [field, Math.Max(1, (long)retention.TotalMilliseconds), name.Key, name.SealedIndexValue],
             CommandFlags.FireAndForget).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -17,6 +17,7 @@ using OtpClients.Benchmarks;
 //   --probe-types [sdk|peer|raw]  which types an AMM send allocates (sampled allocation ticks; a diagnostic)
 //   --probe       bytes per call of the hand-written floor and the SDK with and without AddOtpClient (a diagnostic)
 //   --guard-only  only the send-guard benchmarks (printed; with --write-docs the other sections would be empty)
+//   --delivery-only  only the delivery-health benchmarks (printed, likewise)
 //   --smoke       no measurement: run every benchmark body once against the server and exit (used by CI)
 var shortRun = args.Contains("--short");
 var writeDocs = args.Contains("--write-docs");
@@ -80,7 +81,19 @@ if (args.Contains("--smoke"))
         }
     }
 
-    Console.WriteLine("benchmark smoke: every SDK, hand-written, Refit peer and guard operation ran");
+    await using (var delivery = await DeliveryHealthApps.CreateAsync(requireRedis: false))
+    {
+        foreach (var sessions in new[] { delivery.Memory, delivery.MemoryHealth, delivery.Redis, delivery.RedisHealth })
+        {
+            if (sessions is not null && (!(await delivery.StartAsync(sessions)).IsSuccess || !(await delivery.FlowAsync(sessions)).IsVerified))
+            {
+                Console.WriteLine("benchmark smoke: a delivery-health session did not start or verify");
+                return 1;
+            }
+        }
+    }
+
+    Console.WriteLine("benchmark smoke: every SDK, hand-written, Refit peer, guard and delivery-health operation ran");
     return 0;
 }
 
@@ -94,7 +107,9 @@ var config = ManualConfig.CreateEmpty()
     .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "OtpClients.Benchmarks"))
     .WithOptions(ConfigOptions.DisableLogFile);
 
-Type[] types = args.Contains("--guard-only") ? [typeof(GuardBenchmarks)] : [typeof(OperationBenchmarks), typeof(ThroughputBenchmarks), typeof(ColdStartBenchmarks), typeof(GuardBenchmarks)];
+Type[] types = args.Contains("--guard-only") ? [typeof(GuardBenchmarks)]
+    : args.Contains("--delivery-only") ? [typeof(DeliveryHealthBenchmarks)]
+    : [typeof(OperationBenchmarks), typeof(ThroughputBenchmarks), typeof(ColdStartBenchmarks), typeof(GuardBenchmarks), typeof(DeliveryHealthBenchmarks)];
 var summaries = BenchmarkRunner.Run(types, config);
 double roundTrips;
 await using (var guard = await GuardChecks.CreateAsync(requireRedis: true))
@@ -166,7 +181,7 @@ internal static class Report
         text.AppendLine().AppendLine("## Concurrency and cold start: SDK vs hand-written").AppendLine();
         text.AppendLine("| benchmark | provider | hand-written mean | SDK mean | time ratio | hand-written allocated | SDK allocated | SDK extra |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var summary in summaries.Where(s => s.BenchmarksCases.Length > 0 && s.BenchmarksCases[0].Descriptor.Type != typeof(OperationBenchmarks) && s.BenchmarksCases[0].Descriptor.Type != typeof(GuardBenchmarks)))
+        foreach (var summary in summaries.Where(s => s.BenchmarksCases.Length > 0 && s.BenchmarksCases[0].Descriptor.Type != typeof(OperationBenchmarks) && s.BenchmarksCases[0].Descriptor.Type != typeof(GuardBenchmarks) && s.BenchmarksCases[0].Descriptor.Type != typeof(DeliveryHealthBenchmarks)))
         {
             var groups = summary.Reports.GroupBy(r => (Category: r.BenchmarkCase.Descriptor.Categories.FirstOrDefault() ?? "-", Provider: r.BenchmarkCase.Parameters.Items.FirstOrDefault()?.Value?.ToString() ?? "Amm"));
             foreach (var group in groups)
@@ -187,6 +202,7 @@ internal static class Report
         }
 
         AppendGuard(text, summaries, redisRoundTripsPerCheck);
+        AppendDeliveryHealth(text, summaries);
         text.AppendLine().Append(Explanation);
         return text.ToString();
     }
@@ -216,6 +232,38 @@ internal static class Report
                 var ratio = ping is { } p ? (mean / p).ToString("0.00", CultureInfo.InvariantCulture) : "—";
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key}: {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo} | {Time(mean)} | {1e9 / mean:N0} | {Bytes(bytes)} | {ratio} |");
             }
+        }
+    }
+
+    private static void AppendDeliveryHealth(StringBuilder text, Summary[] summaries)
+    {
+        var reports = summaries.SelectMany(s => s.Reports).Where(r => r.BenchmarkCase.Descriptor.Type == typeof(DeliveryHealthBenchmarks) && r.ResultStatistics is not null).ToList();
+        if (reports.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine().AppendLine("## Delivery health: what it adds to a send and a check").AppendLine();
+        text.AppendLine("A verification session's `StartAsync` (one send) and `StartAsync` + `CheckAsync` (a send and a verified check),");
+        text.AppendLine("over a route of two plug-in providers that answer at once without HTTP, so that the figure is the SDK's own work");
+        text.AppendLine("(`tests/OtpClients.Benchmarks/DeliveryHealthBenchmarks.cs`): without and with `otp.UseDeliveryHealth()`, the");
+        text.AppendLine("sessions and figures in memory and on a local `redis-server`. On Redis, recording a send or a verification is");
+        text.AppendLine("fire-and-forget (no round trip waited for), and the route's figures are read at most once a second per route and");
+        text.AppendLine("region (one script), so a send waits for no extra round trip in the steady state. A check's cost is the flow's less the send's.").AppendLine();
+        text.AppendLine("| benchmark | without | with | added time | allocated without | allocated with | added bytes |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var group in reports.GroupBy(r => r.BenchmarkCase.Descriptor.Categories.FirstOrDefault() ?? "-"))
+        {
+            var without = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline);
+            var with = group.FirstOrDefault(r => !r.BenchmarkCase.Descriptor.Baseline);
+            if (without?.ResultStatistics is null || with?.ResultStatistics is null)
+            {
+                continue;
+            }
+
+            var (a, b) = (without.ResultStatistics.Mean, with.ResultStatistics.Mean);
+            var (x, y) = (without.GcStats.GetBytesAllocatedPerOperation(without.BenchmarkCase) ?? 0, with.GcStats.GetBytesAllocatedPerOperation(with.BenchmarkCase) ?? 0);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {Time(a)} | {Time(b)} | {(b - a >= 0 ? "+" : "−")}{Time(Math.Abs(b - a))} | {Bytes(x)} | {Bytes(y)} | {Signed(y - x)} |");
         }
     }
 
