@@ -12,10 +12,10 @@ namespace OtpClients.Redis;
 internal sealed class RedisOtpGuardStore(RedisConnection connection, RedisKeys keys) : IOtpGuardStore
 {
     /// <summary>
-    /// KEYS: the counters, then (with a conversion check) the region's sends and verifications.
+    /// KEYS: the counters, then per conversion check the sends and verifications of its IP or network.
     /// ARGV: now (ms), number of counters, event id; per counter limit, window (ms), member ('' for none); then the
-    /// conversion's window (ms), grace (ms), fewest sends and largest unverified share.
-    /// Returns {0, 0} when allowed, else {index of the refusing counter (counters + 1 for the conversion), retry after (ms)}.
+    /// number of conversion checks and, per check, its window (ms), grace (ms), fewest sends and largest unverified share.
+    /// Returns {0, 0} when allowed, else {index of the refusing counter (counters + k for the k-th conversion check), retry after (ms)}.
     /// </summary>
     internal const string AcquireScript = """
         local now = tonumber(ARGV[1])
@@ -41,14 +41,15 @@ internal sealed class RedisOtpGuardStore(RedisConnection connection, RedisKeys k
           end
         end
         local c = 3 + n * 3
-        local conversion = ARGV[c + 1] ~= nil
-        if conversion then
-          local sends = KEYS[n + 1]
-          local verified = KEYS[n + 2]
-          local window = tonumber(ARGV[c + 1])
-          local grace = tonumber(ARGV[c + 2])
-          local fewest = tonumber(ARGV[c + 3])
-          local share = tonumber(ARGV[c + 4])
+        local m = tonumber(ARGV[c + 1] or '0')
+        for k = 1, m do
+          local at = c + 1 + (k - 1) * 4
+          local sends = KEYS[n + 2 * k - 1]
+          local verified = KEYS[n + 2 * k]
+          local window = tonumber(ARGV[at + 1])
+          local grace = tonumber(ARGV[at + 2])
+          local fewest = tonumber(ARGV[at + 3])
+          local share = tonumber(ARGV[at + 4])
           redis.call('ZREMRANGEBYSCORE', sends, '-inf', now - window)
           redis.call('ZREMRANGEBYSCORE', verified, '-inf', now - window)
           local counted = redis.call('ZCOUNT', sends, '-inf', now - grace)
@@ -57,7 +58,7 @@ internal sealed class RedisOtpGuardStore(RedisConnection connection, RedisKeys k
             if v > counted then v = counted end
             if (counted - v) > share * counted then
               local oldest = redis.call('ZRANGE', sends, 0, 0, 'WITHSCORES')
-              return {n + 1, tonumber(oldest[2]) + window - now}
+              return {n + k, tonumber(oldest[2]) + window - now}
             end
           end
         end
@@ -68,9 +69,10 @@ internal sealed class RedisOtpGuardStore(RedisConnection connection, RedisKeys k
           redis.call('ZADD', KEYS[i], now, member)
           redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[base + 2]))
         end
-        if conversion then
-          redis.call('ZADD', KEYS[n + 1], now, event)
-          redis.call('PEXPIRE', KEYS[n + 1], tonumber(ARGV[c + 1]))
+        for k = 1, m do
+          local at = c + 1 + (k - 1) * 4
+          redis.call('ZADD', KEYS[n + 2 * k - 1], now, event)
+          redis.call('PEXPIRE', KEYS[n + 2 * k - 1], tonumber(ARGV[at + 1]))
         end
         return {0, 0}
         """;
@@ -99,9 +101,9 @@ internal sealed class RedisOtpGuardStore(RedisConnection connection, RedisKeys k
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
         var counters = request.Counters;
-        var conversion = request.Conversion;
-        var redisKeys = new RedisKey[counters.Count + (conversion is null ? 0 : 2)];
-        var values = new RedisValue[3 + (counters.Count * 3) + (conversion is null ? 0 : 4)];
+        var conversions = request.Conversions ?? [];
+        var redisKeys = new RedisKey[counters.Count + (conversions.Count * 2)];
+        var values = new RedisValue[3 + (counters.Count * 3) + (conversions.Count == 0 ? 0 : 1 + (conversions.Count * 4))];
         values[0] = request.Now.ToUnixTimeMilliseconds();
         values[1] = counters.Count;
         values[2] = EventId();
@@ -114,15 +116,21 @@ internal sealed class RedisOtpGuardStore(RedisConnection connection, RedisKeys k
             values[5 + (i * 3)] = counter.Member ?? string.Empty;
         }
 
-        if (conversion is not null)
+        if (conversions.Count > 0)
         {
-            redisKeys[counters.Count] = keys.Counter(OtpGuardRules.Conversion, conversion.SendsKey);
-            redisKeys[counters.Count + 1] = keys.Counter(OtpGuardRules.Conversion, conversion.VerifiedKey);
             var at = 3 + (counters.Count * 3);
-            values[at] = WindowMs(conversion.Window);
-            values[at + 1] = (long)conversion.GracePeriod.TotalMilliseconds;
-            values[at + 2] = conversion.MinSends;
-            values[at + 3] = conversion.MaxUnverifiedRatio;
+            values[at] = conversions.Count;
+            for (var k = 0; k < conversions.Count; k++)
+            {
+                var conversion = conversions[k];
+                redisKeys[counters.Count + (2 * k)] = keys.Counter(OtpGuardRules.Conversion, conversion.SendsKey);
+                redisKeys[counters.Count + (2 * k) + 1] = keys.Counter(OtpGuardRules.Conversion, conversion.VerifiedKey);
+                var first = at + 1 + (k * 4);
+                values[first] = WindowMs(conversion.Window);
+                values[first + 1] = (long)conversion.GracePeriod.TotalMilliseconds;
+                values[first + 2] = conversion.MinSends;
+                values[first + 3] = conversion.MaxUnverifiedRatio;
+            }
         }
 
         var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
@@ -142,7 +150,7 @@ internal sealed class RedisOtpGuardStore(RedisConnection connection, RedisKeys k
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        var released = new List<RedisKey>(request.Counters.Count + 1);
+        var released = new List<RedisKey>(request.Counters.Count + (request.Conversions?.Count ?? 0));
         foreach (var counter in request.Counters)
         {
             if (counter.Member is null)
@@ -151,7 +159,7 @@ internal sealed class RedisOtpGuardStore(RedisConnection connection, RedisKeys k
             }
         }
 
-        if (request.Conversion is { } conversion)
+        foreach (var conversion in request.Conversions ?? [])
         {
             released.Add(keys.Counter(OtpGuardRules.Conversion, conversion.SendsKey));
         }

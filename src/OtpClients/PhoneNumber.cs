@@ -42,8 +42,11 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
 
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
+    private readonly PhoneNumbers.PhoneNumber parsed;
+
     private PhoneNumber(PhoneNumbers.PhoneNumber number)
     {
+        parsed = number;
         CountryCode = number.CountryCode;
         E164 = Util.Format(number, PhoneNumberFormat.E164);
         Digits = E164[1..];
@@ -78,6 +81,14 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
 
     /// <summary>Gets the masked form for logs: <c>+</c>, the first two digits, stars, the last three digits (<c>+39*******567</c>).</summary>
     public string Masked => MaskDigits(Digits);
+
+    /// <summary>
+    /// Gets libphonenumber's type of the number (mobile, fixed line, premium rate, shared cost, …), computed on first use:
+    /// <see cref="PhoneNumberType.UNKNOWN"/> for a number the metadata calls possible but not valid.
+    /// </summary>
+    internal PhoneNumberType NumberType => numberType ??= Util.GetNumberType(parsed);
+
+    private PhoneNumberType? numberType;
 
     /// <summary>Gets a value indicating whether the number is Israeli (country code 972).</summary>
     public bool IsIsraeli => CountryCode == IsraelCountryCode;

@@ -12,7 +12,7 @@ namespace OtpClients.Benchmarks;
 
 /// <summary>
 /// One send-guard check, as the guard makes it before a send with the default rules on (cooldown, per-number budget,
-/// per-IP budget, regions per IP): in memory, and in a real redis-server (one Lua script) next to a bare PING on the
+/// per-IP budget, regions per IP; and for an IPv6 client the /56 and /48 budgets): in memory, and in a real redis-server (one Lua script) next to a bare PING on the
 /// same connection. Numbers and IPs rotate and the check's clock advances, so every check is allowed and counted, as
 /// in an app's steady state.
 /// </summary>
@@ -50,6 +50,10 @@ public class GuardBenchmarks
     [Benchmark(Description = "Redis check")]
     [BenchmarkCategory("guard check on Redis")]
     public Task<OtpGuardDecision> Redis() => checks.RedisAsync().AsTask();
+
+    [Benchmark(Description = "Redis check, IPv6 client (+/56, +/48)")]
+    [BenchmarkCategory("guard check on Redis")]
+    public Task<OtpGuardDecision> RedisIpv6() => checks.RedisIpv6Async().AsTask();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Callers, Description = "Redis PING")]
     [BenchmarkCategory("guard check on Redis x64 concurrent")]
@@ -130,6 +134,17 @@ public sealed class GuardChecks : IAsyncDisposable
     public ValueTask<OtpGuardDecision> InMemoryAsync() => MemoryStore.TryAcquireAsync(Request(ref memoryTick));
 
     public ValueTask<OtpGuardDecision> RedisAsync() => RedisStore!.TryAcquireAsync(Request(ref redisTick));
+
+    /// <summary>A check for an IPv6 client: the default rules plus the nested /56 and /48 budgets, six counters.</summary>
+    public ValueTask<OtpGuardDecision> RedisIpv6Async()
+    {
+        var request = Request(ref redisTick);
+        var site = (redisTick % Ips).ToString("x4", CultureInfo.InvariantCulture);
+        return RedisStore!.TryAcquireAsync(request with
+        {
+            Counters = [.. request.Counters, new(OtpGuardRules.Ipv6Prefix56, $"/ip56:2001:db8:{site}:ab00::/56", 20, TimeSpan.FromHours(1)), new(OtpGuardRules.Ipv6Prefix48, $"/ip48:2001:db8:{site}::/48", 30, TimeSpan.FromHours(1))],
+        });
+    }
 
     public Task<TimeSpan> PingAsync() => Connection!.GetDatabase().PingAsync();
 

@@ -70,6 +70,12 @@ if (args.Contains("--smoke"))
         else
         {
             await guard.PingAsync();
+            if (!(await guard.RedisIpv6Async()).IsAllowed)
+            {
+                Console.WriteLine("benchmark smoke: the Redis guard check of an IPv6 client was refused");
+                return 1;
+            }
+
             var smokeRoundTrips = await guard.RoundTripsPerCheckAsync(200);
             if (smokeRoundTrips is < 0.99 or > 1.05)
             {
@@ -217,7 +223,9 @@ internal static class Report
 
         text.AppendLine().AppendLine("## Send guard: the cost of one check").AppendLine();
         text.AppendLine("One check as the guard makes it before a send with the default rules (cooldown, per-number budget, per-IP budget,");
-        text.AppendLine("regions per IP: four counters), every check allowed and counted (`tests/OtpClients.Benchmarks/GuardBenchmarks.cs`).");
+        text.AppendLine("regions per IP: four counters; an IPv6 client adds the /56 and /48 budgets: six), every check allowed and counted");
+        text.AppendLine("(`tests/OtpClients.Benchmarks/GuardBenchmarks.cs`). The rules added against pumping (number types, unreadable");
+        text.AppendLine("numbers, embedded IPv4 addresses) are decided in process before the store is called and add no command.");
         text.AppendLine("On Redis (a local `redis-server`, one connection) next to a bare `PING` on the same connection: one check is one");
         text.AppendLine(CultureInfo.InvariantCulture, $"round trip — **{roundTrips:0.00} commands sent per check**, counted from Redis's `INFO commandstats` over 10,000 checks.").AppendLine();
         text.AppendLine("| benchmark | mean | checks/s | allocated | vs PING (time) |");

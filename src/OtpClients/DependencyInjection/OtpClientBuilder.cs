@@ -506,23 +506,40 @@ public sealed class OtpClientBuilder
             root = providers[0].Factory;
         }
 
+        // The guard is on for the sessions unless turned off (SendGuard:Enabled false); on for the client too with
+        // UseSendGuard or a SendGuard section.
         var registrationKey = "OtpClients.Guard:" + optionsName;
-        if (guarded)
+        var guardPathValue = guardPath;
+        var registrationLabel = Name is null ? string.Empty : $" of '{Name}'";
+        var byNumber = providers.Where(p => p.Descriptor.ChecksByPhoneNumber).Select(p => p.Descriptor.Name).ToArray();
+        Services.AddOptions<OtpSendGuardOptions>(optionsName).ValidateOnStart();
+        Services.AddSingleton<IValidateOptions<OtpSendGuardOptions>>(sp => new DelegateValidator<OtpSendGuardOptions>(optionsName, o =>
         {
-            var path = guardPath;
-            Services.AddOptions<OtpSendGuardOptions>(optionsName).ValidateOnStart();
-            Services.AddSingleton<IValidateOptions<OtpSendGuardOptions>>(new DelegateValidator<OtpSendGuardOptions>(optionsName, o => SendGuardPolicy.Validate(o, path)));
-            Services.TryAddSingleton<IOtpGuardStore, InMemoryOtpGuardStore>();
-            Services.AddKeyedSingleton(registrationKey, (sp, _) => new SendGuardPolicy(
-                sp.GetRequiredService<IOptionsMonitor<OtpSendGuardOptions>>().Get(optionsName),
-                Name is null ? string.Empty : Name + "/"));
-            var unguarded = root;
-            root = sp => new SendGuardOtpClient(
+            var errors = SendGuardPolicy.Validate(o, guardPathValue);
+            if (errors.Count == 0 && o.Enabled && o.AllowedRegions.Count == 0 && o.MaxSendsPerHour == 0)
+            {
+                Log.GuardWithoutSpendCap(sp.GetRequiredService<ILoggerFactory>().CreateLogger<SendGuardOtpClient>(), registrationLabel, guardPathValue);
+            }
+
+            return errors;
+        }));
+        Services.TryAddSingleton<IOtpGuardStore, InMemoryOtpGuardStore>();
+        Services.AddKeyedSingleton(registrationKey, (sp, _) => new SendGuardPolicy(
+            sp.GetRequiredService<IOptionsMonitor<OtpSendGuardOptions>>().Get(optionsName),
+            Name is null ? string.Empty : Name + "/",
+            byNumber));
+        var unguarded = root;
+        Func<IServiceProvider, IOtpClient> guardedRoot = sp => sp.GetRequiredKeyedService<SendGuardPolicy>(registrationKey) is { Options.Enabled: true } policy
+            ? new SendGuardOtpClient(
                 unguarded(sp),
-                sp.GetRequiredKeyedService<SendGuardPolicy>(registrationKey),
+                policy,
                 sp.GetRequiredService<IOtpGuardStore>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<SendGuardOtpClient>());
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<SendGuardOtpClient>())
+            : unguarded(sp);
+        if (guarded)
+        {
+            root = guardedRoot;
         }
 
         var sessionsPathValue = sessionsPath;
@@ -530,7 +547,7 @@ public sealed class OtpClientBuilder
         Services.AddSingleton<IValidateOptions<OtpSessionOptions>>(new DelegateValidator<OtpSessionOptions>(optionsName, o => ValidateSessions(o, sessionsPathValue)));
         Services.TryAddSingleton<IOtpSessionStore>(static sp => new InMemoryOtpSessionStore(sp.GetRequiredService<TimeProvider>()));
         IOtpVerificationSessions Sessions(IServiceProvider sp) => new OtpVerificationSessions(
-            root(sp),
+            guardedRoot(sp),
             sp.GetRequiredService<IOtpSessionStore>(),
             sp.GetRequiredService<IOptionsMonitor<OtpSessionOptions>>().Get(optionsName),
             Health(sp),

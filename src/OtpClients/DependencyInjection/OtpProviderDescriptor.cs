@@ -64,6 +64,14 @@ public sealed class OtpProviderDescriptor
     /// </summary>
     public bool RecordsTelemetry { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the provider checks a code by the challenge's phone number and ignores its id
+    /// (99digital). The send guard then counts verify attempts per number, so a rewritten challenge id gets no fresh
+    /// attempts. Defaults to <see langword="false"/>: attempts count per challenge id, in a canonical form (trimmed, case
+    /// and a number's leading zeros ignored).
+    /// </summary>
+    public bool ChecksByPhoneNumber { get; init; }
+
     /// <summary>Tells whether a name (case-insensitive, trimmed) designates this provider: its name, its section name or an alias.</summary>
     /// <param name="name">A name from code or configuration.</param>
     /// <returns><see langword="true"/> when it designates this provider.</returns>

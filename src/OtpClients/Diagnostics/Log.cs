@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "OTP verification session store could not be reached during {Operation} ({ExceptionType}): {Consequence}")]
     public static partial void SessionStoreFailed(ILogger logger, string operation, string consequence, string exceptionType);
 
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "OTP send guard{Registration} has no spend cap: neither {Path}:AllowedRegions nor {Path}:MaxSendsPerHour is set, so a pumping bot that rotates numbers and IPs can send to any country, each number and IP within its budget. Set the countries you serve, or an hourly cap (docs/guard.md)")]
+    public static partial void GuardWithoutSpendCap(ILogger logger, string registration, string path);
+
     [LoggerMessage(EventId = 1600, Level = LogLevel.Warning, Message = "OTP provider {Provider} demoted for region {Region}: {RecentSuccesses} of its last {RecentOutcomes} sends were verified, against a baseline of {Baseline:P0}; new sessions try the next provider of the route first (a few still probe it)")]
     public static partial void ProviderDemoted(ILogger logger, string provider, string region, long recentSuccesses, long recentOutcomes, double baseline);
 

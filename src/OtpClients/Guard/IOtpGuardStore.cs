@@ -13,7 +13,7 @@ namespace OtpClients.Guard;
 public interface IOtpGuardStore
 {
     /// <summary>
-    /// Checks every counter of <paramref name="request"/> and its conversion check; when all have room, counts the request in
+    /// Checks every counter of <paramref name="request"/> and its conversion checks; when all have room, counts the request in
     /// each of them. When one has no room, counts nothing and names it.
     /// </summary>
     /// <param name="request">The counters and the instant.</param>
@@ -23,7 +23,7 @@ public interface IOtpGuardStore
 
     /// <summary>
     /// Gives back what an allowed <see cref="TryAcquireAsync"/> of the same request took: one event, at
-    /// <see cref="OtpGuardRequest.Now"/>, from each of its counters and from its conversion check's sends. Counters with a
+    /// <see cref="OtpGuardRequest.Now"/>, from each of its counters and from its conversion checks' sends. Counters with a
     /// <see cref="OtpGuardCounter.Member"/> are left as they are (a distinct member is not an event). The guard calls it
     /// for a send the provider surely did not accept, with the counters it gives back. The default implementation gives
     /// back nothing: the counts stay, which errs on the safe side.
@@ -45,8 +45,8 @@ public interface IOtpGuardStore
 /// <summary>The counters one guarded request takes together.</summary>
 /// <param name="Now">The instant of the request (the app's <see cref="TimeProvider"/>; instances sharing a store should keep their clocks in sync).</param>
 /// <param name="Counters">The counters, checked in order: the first without room is the one named in a refusal.</param>
-/// <param name="Conversion">The conversion check, when the conversion guard is on.</param>
-public sealed record OtpGuardRequest(DateTimeOffset Now, IReadOnlyList<OtpGuardCounter> Counters, OtpGuardConversionCheck? Conversion = null);
+/// <param name="Conversions">The conversion checks (the client IP's and its network's), when the conversion guard is on; checked after the counters, in order.</param>
+public sealed record OtpGuardRequest(DateTimeOffset Now, IReadOnlyList<OtpGuardCounter> Counters, IReadOnlyList<OtpGuardConversionCheck>? Conversions = null);
 
 /// <summary>One sliding-window counter.</summary>
 /// <param name="Rule">The rule it enforces (<see cref="OtpGuardRules"/>), named in a refusal.</param>
@@ -64,8 +64,8 @@ public sealed record OtpGuardCounter(string Rule, string Key, int Limit, TimeSpa
 /// older than <see cref="GracePeriod"/>, at least <see cref="MinSends"/> exist and the share not matched by an event in
 /// <see cref="VerifiedKey"/> passes <see cref="MaxUnverifiedRatio"/>. An allowed request adds one event to <see cref="SendsKey"/>.
 /// </summary>
-/// <param name="SendsKey">The region's sends.</param>
-/// <param name="VerifiedKey">The region's verified codes (<see cref="IOtpGuardStore.RecordAsync"/>).</param>
+/// <param name="SendsKey">The sends of the client IP or network.</param>
+/// <param name="VerifiedKey">Its verified codes (<see cref="IOtpGuardStore.RecordAsync"/>).</param>
 /// <param name="Window">The sliding window.</param>
 /// <param name="GracePeriod">How young a send may be and not count yet.</param>
 /// <param name="MinSends">The fewest counted sends before judging.</param>

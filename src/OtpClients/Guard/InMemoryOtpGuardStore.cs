@@ -35,7 +35,7 @@ internal sealed class InMemoryOtpGuardStore : IOtpGuardStore
         var now = request.Now.UtcTicks;
         lock (gate)
         {
-            Maintain(now, request.Counters.Count + (request.Conversion is null ? 0 : 1));
+            Maintain(now, request.Counters.Count + (request.Conversions?.Count ?? 0));
             foreach (var counter in request.Counters)
             {
                 if (Check(counter, now) is { } refused)
@@ -44,9 +44,12 @@ internal sealed class InMemoryOtpGuardStore : IOtpGuardStore
                 }
             }
 
-            if (request.Conversion is { } conversion && CheckConversion(conversion, now) is { } throttled)
+            foreach (var conversion in request.Conversions ?? [])
             {
-                return new(throttled);
+                if (CheckConversion(conversion, now) is { } throttled)
+                {
+                    return new(throttled);
+                }
             }
 
             foreach (var counter in request.Counters)
@@ -64,7 +67,7 @@ internal sealed class InMemoryOtpGuardStore : IOtpGuardStore
                 entry.Extend(now + counter.Window.Ticks);
             }
 
-            if (request.Conversion is { } sends)
+            foreach (var sends in request.Conversions ?? [])
             {
                 var entry = GetOrAdd(sends.SendsKey);
                 entry.Add(now);
@@ -90,9 +93,12 @@ internal sealed class InMemoryOtpGuardStore : IOtpGuardStore
                 }
             }
 
-            if (request.Conversion is { } conversion && series.TryGetValue(conversion.SendsKey, out var sends))
+            foreach (var conversion in request.Conversions ?? [])
             {
-                sends.Remove(now);
+                if (series.TryGetValue(conversion.SendsKey, out var sends))
+                {
+                    sends.Remove(now);
+                }
             }
         }
 

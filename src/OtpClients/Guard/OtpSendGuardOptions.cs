@@ -26,6 +26,21 @@ namespace OtpClients.Guard;
 /// </remarks>
 public sealed class OtpSendGuardOptions
 {
+    /// <summary>The number types <see cref="AllowedNumberTypes"/> may name: blocked unless named there.</summary>
+    public static IReadOnlyList<string> BlockableNumberTypes { get; } = [PremiumRateType, SharedCostType, NonGeographicType];
+
+    private const string PremiumRateType = "PremiumRate";
+    private const string SharedCostType = "SharedCost";
+    private const string NonGeographicType = "NonGeographic";
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the guard is on. Defaults to <see langword="true"/>. Verification sessions
+    /// (<see cref="IOtpVerificationSessions"/>) are guarded with these rules even without <c>otp.UseSendGuard()</c>;
+    /// <c>false</c> (in code, or <c>SendGuard:Enabled</c> in configuration) turns the guard off everywhere, sessions
+    /// included. Only for an app that guards sends itself.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Gets or sets the least time between two sends to one number. Defaults to 30 seconds; <see cref="TimeSpan.Zero"/> turns it off.</summary>
     public TimeSpan Cooldown { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -38,12 +53,27 @@ public sealed class OtpSendGuardOptions
     /// <summary>
     /// Gets or sets the most sends requested from one client IP (<see cref="OtpSendRequest.ClientIpAddress"/>) per
     /// <see cref="IpWindow"/>. Defaults to 10; 0 turns it off. IPv6 addresses count by their /64 prefix, which one
-    /// subscriber usually holds whole. A send without an IP address is not counted (see <see cref="RequireClientIpAddress"/>).
+    /// subscriber usually holds whole (and by their /56 and /48 too: <see cref="MaxSendsPerIpv6Prefix56"/>,
+    /// <see cref="MaxSendsPerIpv6Prefix48"/>); an IPv6 address that carries an IPv4 address (IPv4-mapped, 6to4, NAT64,
+    /// Teredo) counts as that IPv4 address. A send without an IP address is not counted (see <see cref="RequireClientIpAddress"/>).
     /// </summary>
     public int MaxSendsPerIp { get; set; } = 10;
 
-    /// <summary>Gets or sets the window of <see cref="MaxSendsPerIp"/>. Defaults to 1 hour.</summary>
+    /// <summary>Gets or sets the window of <see cref="MaxSendsPerIp"/>, <see cref="MaxSendsPerIpv6Prefix56"/> and <see cref="MaxSendsPerIpv6Prefix48"/>. Defaults to 1 hour.</summary>
     public TimeSpan IpWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Gets or sets the most sends requested from one IPv6 /56 per <see cref="IpWindow"/>, all its /64s together: a
+    /// client that rotates through the /64s of its allocation counts once here. Defaults to 20; 0 turns it off.
+    /// </summary>
+    public int MaxSendsPerIpv6Prefix56 { get; set; } = 20;
+
+    /// <summary>
+    /// Gets or sets the most sends requested from one IPv6 /48 (a site's allocation) per <see cref="IpWindow"/>, all its
+    /// /64s and /56s together. Defaults to 30 (three times <see cref="MaxSendsPerIp"/>'s default); 0 turns it off. Raise it
+    /// for a large network of real users behind one /48 (a campus, a company).
+    /// </summary>
+    public int MaxSendsPerIpv6Prefix48 { get; set; } = 30;
 
     /// <summary>
     /// Gets or sets the most distinct regions (countries) one client IP may send to per <see cref="RegionsPerIpWindow"/>:
@@ -62,8 +92,21 @@ public sealed class OtpSendGuardOptions
     /// </summary>
     public IList<string> AllowedRegions { get; } = [];
 
-    /// <summary>Gets the regions sends never go to (<see cref="OtpErrorCode.Blocked"/>). Empty by default.</summary>
+    /// <summary>
+    /// Gets the regions sends never go to (<see cref="OtpErrorCode.Blocked"/>). Empty by default. When set, a number of no
+    /// region is refused too: it cannot be shown to be outside the list.
+    /// </summary>
     public IList<string> BlockedRegions { get; } = [];
+
+    /// <summary>
+    /// Gets the number types sent to although pumping targets them, by name (of <see cref="BlockableNumberTypes"/>):
+    /// <c>PremiumRate</c> (premium-rate ranges, the international <c>+979</c> included), <c>SharedCost</c>, and
+    /// <c>NonGeographic</c> (numbers of no country: satellite <c>+881</c>, Inmarsat <c>+870</c>, international networks
+    /// <c>+882</c>/<c>+883</c>, freephone <c>+800</c>, …). Types are libphonenumber's; a number of those types is
+    /// refused with <see cref="OtpErrorCode.Blocked"/> (rule <see cref="OtpGuardRules.BlockedNumberType"/>) unless its type
+    /// is named here. Empty by default: all three are blocked.
+    /// </summary>
+    public IList<string> AllowedNumberTypes { get; } = [];
 
     /// <summary>
     /// Gets the numbers sends never go to (<see cref="OtpErrorCode.Blocked"/>), in any form <see cref="PhoneNumber.Parse(string)"/>
@@ -87,7 +130,24 @@ public sealed class OtpSendGuardOptions
     /// </summary>
     public int MaxVerifyAttempts { get; set; } = 5;
 
-    /// <summary>Gets the conversion guard: throttles a region whose sends mostly never verify. Off by default.</summary>
+    /// <summary>
+    /// Gets or sets the most failed checks (a wrong code, or a check refused for too many attempts) from one client IP
+    /// (an IPv4 address, an IPv6 /64) per <see cref="FailedChecksWindow"/>, across every challenge: a guesser who spreads
+    /// tries over many codes is stopped here. A verified check does not count. Defaults to 20; 0 turns it off. Needs the
+    /// IP on the verify request (<see cref="OtpVerifyRequest.ClientIpAddress"/>, or the IP given to <c>CheckAsync</c>).
+    /// </summary>
+    public int MaxFailedChecksPerIp { get; set; } = 20;
+
+    /// <summary>
+    /// Gets or sets the most failed checks from one network (an IPv4 /24, an IPv6 /48) per <see cref="FailedChecksWindow"/>.
+    /// Defaults to 100; 0 turns it off.
+    /// </summary>
+    public int MaxFailedChecksPerPrefix { get; set; } = 100;
+
+    /// <summary>Gets or sets the window of <see cref="MaxFailedChecksPerIp"/> and <see cref="MaxFailedChecksPerPrefix"/>. Defaults to 1 hour.</summary>
+    public TimeSpan FailedChecksWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets the conversion guard: throttles the client IPs and networks whose sends mostly never verify. Off by default.</summary>
     public OtpConversionGuardOptions Conversion { get; } = new();
 
     /// <summary>
@@ -107,10 +167,13 @@ public sealed class OtpSendGuardOptions
 
 /// <summary>
 /// The conversion guard of <see cref="OtpSendGuardOptions.Conversion"/>. Pumped numbers never verify: when, over
-/// <see cref="Window"/>, the share of a region's sends that did not verify passes <see cref="MaxUnverifiedRatio"/>,
-/// sends to that region are refused (<see cref="OtpErrorCode.RateLimited"/>) until old sends leave the window and the
-/// share falls back. Verifications are counted from <see cref="IOtpClient.VerifyAsync"/> results through the guarded client,
-/// so verification sessions (where the number cannot be forged) give the truest signal.
+/// <see cref="Window"/>, the share of the sends requested from one client IP (an IPv4 address, an IPv6 /64), or from one
+/// network (an IPv4 /24, an IPv6 /48), that did not verify passes <see cref="MaxUnverifiedRatio"/>, further sends from
+/// that IP or network are refused (<see cref="OtpErrorCode.RateLimited"/>) until old sends leave the window and the share
+/// falls back. It throttles those who lower conversion, never a region: a bot's unverified sends cannot lock out the
+/// genuine users of a country. Verifications are counted from verify results through the guarded client, by the IP of
+/// the verify request (<see cref="OtpVerifyRequest.ClientIpAddress"/>, or the IP given to <c>CheckAsync</c>), so pass the
+/// client IP to both; a send without a client IP is not judged by this rule.
 /// </summary>
 public sealed class OtpConversionGuardOptions
 {
@@ -126,10 +189,10 @@ public sealed class OtpConversionGuardOptions
     /// </summary>
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Gets or sets the fewest counted sends of a region before the share is judged, so a few lost codes never block a country. Defaults to 20.</summary>
+    /// <summary>Gets or sets the fewest counted sends of an IP or network before its share is judged, so a few lost codes never block anyone. Defaults to 20.</summary>
     public int MinSends { get; set; } = 20;
 
-    /// <summary>Gets or sets the share of unverified sends (0 to 1) above which a region is throttled. Defaults to 0.8.</summary>
+    /// <summary>Gets or sets the share of unverified sends (0 to 1) above which an IP or network is throttled. Defaults to 0.8.</summary>
     public double MaxUnverifiedRatio { get; set; } = 0.8;
 }
 
@@ -164,6 +227,21 @@ public static class OtpGuardRules
     /// <summary><see cref="OtpSendGuardOptions.BlockedNumbers"/>.</summary>
     public const string BlockedNumber = "blocked_number";
 
+    /// <summary><see cref="OtpSendGuardOptions.AllowedNumberTypes"/>: a premium-rate, shared-cost or non-geographic number.</summary>
+    public const string BlockedNumberType = "blocked_number_type";
+
+    /// <summary><see cref="OtpSendGuardOptions.MaxSendsPerIpv6Prefix56"/>.</summary>
+    public const string Ipv6Prefix56 = "ip_56";
+
+    /// <summary><see cref="OtpSendGuardOptions.MaxSendsPerIpv6Prefix48"/>.</summary>
+    public const string Ipv6Prefix48 = "ip_48";
+
+    /// <summary><see cref="OtpSendGuardOptions.MaxFailedChecksPerIp"/>.</summary>
+    public const string FailedChecksPerIp = "failed_checks_ip";
+
+    /// <summary><see cref="OtpSendGuardOptions.MaxFailedChecksPerPrefix"/>.</summary>
+    public const string FailedChecksPerPrefix = "failed_checks_prefix";
+
     /// <summary><see cref="OtpSendGuardOptions.MaxSendsPerRegion"/>.</summary>
     public const string Region = "region";
 
@@ -173,7 +251,10 @@ public static class OtpGuardRules
     /// <summary><see cref="OtpSendGuardOptions.Conversion"/>.</summary>
     public const string Conversion = "conversion";
 
-    /// <summary><see cref="OtpSendGuardOptions.MaxVerifyAttempts"/>.</summary>
+    /// <summary>
+    /// <see cref="OtpSendGuardOptions.MaxVerifyAttempts"/>: counted per provider and challenge id in its canonical form
+    /// (or per number, for a provider that checks by number), so a rewritten id gets no fresh attempts.
+    /// </summary>
     public const string VerifyAttempts = "verify_attempts";
 
     /// <summary>The store could not be reached and <see cref="OtpSendGuardOptions.OnStoreFailure"/> is <see cref="OtpGuardFailureMode.FailClosed"/>.</summary>

@@ -38,12 +38,14 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
     private async Task<OtpSendResult> SendCoreAsync(OtpSendRequest request, IReadOnlyList<string>? alreadySent, CancellationToken cancellationToken)
     {
         var options = policy.Options;
-        if (!PhoneNumber.TryParse(request.PhoneNumber, out var number))
+        if (!PhoneNumber.TryParse(request.PhoneNumber, out var number, out var unreadable))
         {
-            return await SendInnerAsync(request, alreadySent, cancellationToken).ConfigureAwait(false); // the client names what is wrong, before HTTP; nothing to count
+            // What the guard cannot read it cannot count: a provider that takes national numbers would otherwise get
+            // every send unguarded. Nothing is sent.
+            return OtpSendResult.Failure(new OtpError(OtpErrorCode.InvalidPhoneNumber, "The send guard refused the phone number, so nothing was sent: " + unreadable));
         }
 
-        string? ipKey = null;
+        OtpIpKeys? ip = null;
         if (request.ClientIpAddress is null)
         {
             if (options.RequireClientIpAddress)
@@ -57,7 +59,7 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         }
         else
         {
-            ipKey = SendGuardPolicy.IpKey(canonical!);
+            ip = SendGuardPolicy.IpKeys(canonical!);
         }
 
         var region = number.RegionCode;
@@ -66,14 +68,19 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
             return OtpSendResult.Failure(Refuse(OtpGuardRules.BlockedNumber, "send", number, null, "The number is blocked by the app's send policy (SendGuard:BlockedNumbers)."));
         }
 
-        if (region is null ? policy.AllowedRegions.Count > 0 : policy.BlockedRegions.Contains(region) || (policy.AllowedRegions.Count > 0 && !policy.AllowedRegions.Contains(region)))
+        if (policy.BlockedTypeOf(number) is { } type)
         {
-            return OtpSendResult.Failure(Refuse(OtpGuardRules.BlockedRegion, "send", number, null, $"Sends to numbers of region {region ?? "unknown"} are blocked by the app's send policy (SendGuard:AllowedRegions, SendGuard:BlockedRegions)."));
+            return OtpSendResult.Failure(Refuse(OtpGuardRules.BlockedNumberType, "send", number, null, $"Sends to {type} numbers are blocked by the app's send policy: pumping targets them (SendGuard:AllowedNumberTypes may name {type})."));
+        }
+
+        if (region is null ? policy.AllowedRegions.Count > 0 || policy.BlockedRegions.Count > 0 : policy.BlockedRegions.Contains(region) || (policy.AllowedRegions.Count > 0 && !policy.AllowedRegions.Contains(region)))
+        {
+            return OtpSendResult.Failure(Refuse(OtpGuardRules.BlockedRegion, "send", number, null, $"Sends to numbers of region {region ?? "none (a non-geographic number)"} are blocked by the app's send policy (SendGuard:AllowedRegions, SendGuard:BlockedRegions)."));
         }
 
         var scope = policy.Scope;
         var regionKey = region ?? "001";
-        var counters = new List<OtpGuardCounter>(6);
+        var counters = new List<OtpGuardCounter>(8);
         if (options.Cooldown > TimeSpan.Zero)
         {
             counters.Add(new(OtpGuardRules.Cooldown, scope + "cooldown:" + number.E164, 1, options.Cooldown));
@@ -84,14 +91,27 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
             counters.Add(new(OtpGuardRules.Number, scope + "number:" + number.E164, options.MaxSendsPerNumber, options.NumberWindow));
         }
 
-        if (ipKey is not null && options.MaxSendsPerIp > 0)
+        if (ip is { } keys)
         {
-            counters.Add(new(OtpGuardRules.Ip, scope + "ip:" + ipKey, options.MaxSendsPerIp, options.IpWindow));
-        }
+            if (options.MaxSendsPerIp > 0)
+            {
+                counters.Add(new(OtpGuardRules.Ip, scope + "ip:" + keys.Address, options.MaxSendsPerIp, options.IpWindow));
+            }
 
-        if (ipKey is not null && options.MaxRegionsPerIp > 0)
-        {
-            counters.Add(new(OtpGuardRules.RegionsPerIp, scope + "regions:" + ipKey, options.MaxRegionsPerIp, options.RegionsPerIpWindow, regionKey));
+            if (keys.Slash56 is not null && options.MaxSendsPerIpv6Prefix56 > 0)
+            {
+                counters.Add(new(OtpGuardRules.Ipv6Prefix56, scope + "ip56:" + keys.Slash56, options.MaxSendsPerIpv6Prefix56, options.IpWindow));
+            }
+
+            if (keys.Slash48 is not null && options.MaxSendsPerIpv6Prefix48 > 0)
+            {
+                counters.Add(new(OtpGuardRules.Ipv6Prefix48, scope + "ip48:" + keys.Slash48, options.MaxSendsPerIpv6Prefix48, options.IpWindow));
+            }
+
+            if (options.MaxRegionsPerIp > 0)
+            {
+                counters.Add(new(OtpGuardRules.RegionsPerIp, scope + "regions:" + keys.Address, options.MaxRegionsPerIp, options.RegionsPerIpWindow, regionKey));
+            }
         }
 
         if (options.MaxSendsPerRegion > 0)
@@ -104,9 +124,7 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
             counters.Add(new(OtpGuardRules.Global, scope + "global", options.MaxSendsPerHour, GlobalWindow));
         }
 
-        var conversion = options.Conversion.Enabled
-            ? new OtpGuardConversionCheck(scope + "sent:" + regionKey, scope + "verified:" + regionKey, options.Conversion.Window, options.Conversion.GracePeriod, options.Conversion.MinSends, options.Conversion.MaxUnverifiedRatio)
-            : null;
+        var conversion = options.Conversion.Enabled && ip is { } from ? Conversions(from) : null;
         OtpGuardRequest? taken = null;
         if (counters.Count > 0 || conversion is not null)
         {
@@ -131,7 +149,7 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         var result = await SendInnerAsync(request, alreadySent, cancellationToken).ConfigureAwait(false);
         if (taken is not null && SendGuardPolicy.NothingWasDone(result.Error))
         {
-            await GiveBackAsync(taken, "send").ConfigureAwait(false);
+            await GiveBackAsync(taken, "send", keepIp: true).ConfigureAwait(false);
         }
 
         return result;
@@ -148,13 +166,42 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         }
 
         PhoneNumber.TryParse(challenge.PhoneNumber, out var number);
-        OtpGuardRequest? taken = null;
+        OtpIpKeys? ip = null;
+        if (request.ClientIpAddress is not null)
+        {
+            if (RequestChecks.CheckIpAddress(request.ClientIpAddress, out var canonical, nameof(OtpVerifyRequest) + "." + nameof(OtpVerifyRequest.ClientIpAddress)) is { } invalidIp)
+            {
+                return OtpVerifyResult.Failure(invalidIp);
+            }
+
+            ip = SendGuardPolicy.IpKeys(canonical!);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var counters = new List<OtpGuardCounter>(3);
         if (options.MaxVerifyAttempts > 0)
         {
-            var now = timeProvider.GetUtcNow();
             var window = challenge.ExpiresAt is { } expiresAt && expiresAt > now && expiresAt - now <= TimeSpan.FromDays(1) ? expiresAt - now : DefaultVerifyWindow;
-            var counter = new OtpGuardCounter(OtpGuardRules.VerifyAttempts, policy.Scope + "verify:" + challenge.ProviderName + ":" + challenge.Id, options.MaxVerifyAttempts, window);
-            taken = new OtpGuardRequest(now, [counter]);
+            counters.Add(new OtpGuardCounter(OtpGuardRules.VerifyAttempts, policy.Scope + "verify:" + policy.VerifyKey(challenge, number), options.MaxVerifyAttempts, window));
+        }
+
+        if (ip is { } keys)
+        {
+            if (options.MaxFailedChecksPerIp > 0)
+            {
+                counters.Add(new OtpGuardCounter(OtpGuardRules.FailedChecksPerIp, policy.Scope + "failed:" + keys.Address, options.MaxFailedChecksPerIp, options.FailedChecksWindow));
+            }
+
+            if (options.MaxFailedChecksPerPrefix > 0)
+            {
+                counters.Add(new OtpGuardCounter(OtpGuardRules.FailedChecksPerPrefix, policy.Scope + "failednet:" + keys.Prefix, options.MaxFailedChecksPerPrefix, options.FailedChecksWindow));
+            }
+        }
+
+        OtpGuardRequest? taken = null;
+        if (counters.Count > 0)
+        {
+            taken = new OtpGuardRequest(now, counters);
             var (decision, storeError, counted) = await AcquireAsync(taken, "verify", number, cancellationToken).ConfigureAwait(false);
             if (storeError is not null)
             {
@@ -163,7 +210,12 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
 
             if (!decision.IsAllowed)
             {
-                return OtpVerifyResult.Failure(Refuse(OtpGuardRules.VerifyAttempts, "verify", number, decision.RetryAfter, $"This challenge had {options.MaxVerifyAttempts} verify attempts, the most the app allows (SendGuard:MaxVerifyAttempts): send a new code."));
+                return OtpVerifyResult.Failure(Refuse(decision.RefusedBy!, "verify", number, decision.RetryAfter, decision.RefusedBy switch
+                {
+                    OtpGuardRules.VerifyAttempts => $"This challenge had {options.MaxVerifyAttempts} verify attempts, the most the app allows (SendGuard:MaxVerifyAttempts): send a new code.",
+                    OtpGuardRules.FailedChecksPerIp => "Too many wrong codes were tried from this client IP (SendGuard:MaxFailedChecksPerIp): try again later.",
+                    _ => "Too many wrong codes were tried from this client's network (SendGuard:MaxFailedChecksPerPrefix): try again later.",
+                }));
             }
 
             if (!counted)
@@ -175,14 +227,22 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         var result = await inner.VerifyAsync(request, cancellationToken).ConfigureAwait(false);
         if (taken is not null && SendGuardPolicy.NothingWasDone(result.Error))
         {
-            await GiveBackAsync(taken, "verify").ConfigureAwait(false); // the provider checked no code
+            await GiveBackAsync(taken, "verify", keepIp: false).ConfigureAwait(false); // the provider checked no code
+        }
+        else if (taken is not null && result.IsVerified && taken.Counters.Any(static c => c.Rule is OtpGuardRules.FailedChecksPerIp or OtpGuardRules.FailedChecksPerPrefix))
+        {
+            // A right code is not a failed check: the IP's and network's budgets count only the checks that failed.
+            await GiveBackAsync(taken with { Counters = [.. taken.Counters.Where(static c => c.Rule is OtpGuardRules.FailedChecksPerIp or OtpGuardRules.FailedChecksPerPrefix)] }, "verify", keepIp: false).ConfigureAwait(false);
         }
 
-        if (result.IsVerified && options.Conversion.Enabled && number is not null)
+        if (result.IsVerified && options.Conversion.Enabled && ip is { } verifiedFrom)
         {
             try
             {
-                await store.RecordAsync(policy.Scope + "verified:" + (number.RegionCode ?? "001"), options.Conversion.Window, timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                foreach (var check in Conversions(verifiedFrom))
+                {
+                    await store.RecordAsync(check.VerifiedKey, options.Conversion.Window, timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -193,15 +253,28 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         return result;
     }
 
+    /// <summary>The conversion checks of a client: its own address's and its network's.</summary>
+    private OtpGuardConversionCheck[] Conversions(OtpIpKeys ip)
+    {
+        var conversion = policy.Options.Conversion;
+        var scope = policy.Scope;
+        return
+        [
+            new(scope + "sent:ip:" + ip.Address, scope + "verified:ip:" + ip.Address, conversion.Window, conversion.GracePeriod, conversion.MinSends, conversion.MaxUnverifiedRatio),
+            new(scope + "sent:net:" + ip.Prefix, scope + "verified:net:" + ip.Prefix, conversion.Window, conversion.GracePeriod, conversion.MinSends, conversion.MaxUnverifiedRatio),
+        ];
+    }
+
     /// <summary>
     /// A send or verify the provider surely did not accept (an outage, an open circuit, its throttling) sent, billed and
     /// checked nothing: it gives back the cooldown, number, region, hourly and verify-attempt counts and its conversion
     /// send, so a user who retried through an outage is not locked out after it, and an outage does not read as
-    /// unverified sends. The IP budget keeps the count: a client hammering during an outage is still throttled.
+    /// unverified sends. The IP budgets (the address, and an IPv6 address's /56 and /48) keep the count of a send: a client
+    /// hammering during an outage is still throttled. A verify gives back all it took.
     /// </summary>
-    private async ValueTask GiveBackAsync(OtpGuardRequest taken, string operation)
+    private async ValueTask GiveBackAsync(OtpGuardRequest taken, string operation, bool keepIp = true)
     {
-        var counters = taken.Counters.Where(static c => c.Member is null && c.Rule != OtpGuardRules.Ip).ToList();
+        var counters = taken.Counters.Where(c => c.Member is null && !(keepIp && c.Rule is OtpGuardRules.Ip or OtpGuardRules.Ipv6Prefix56 or OtpGuardRules.Ipv6Prefix48)).ToList();
         try
         {
             await store.ReleaseAsync(taken with { Counters = counters }, CancellationToken.None).ConfigureAwait(false);
@@ -249,7 +322,7 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
             Log.GuardRefused(logger, operation, rule, number?.Masked ?? "-", retryAfter?.TotalSeconds ?? 0);
         }
 
-        var blocked = rule is OtpGuardRules.BlockedNumber or OtpGuardRules.BlockedRegion;
+        var blocked = rule is OtpGuardRules.BlockedNumber or OtpGuardRules.BlockedRegion or OtpGuardRules.BlockedNumberType;
         return new OtpError(blocked ? OtpErrorCode.Blocked : OtpErrorCode.RateLimited, message)
         {
             ProviderCode = rule,
@@ -266,7 +339,9 @@ internal sealed class SendGuardOtpClient(IOtpClient inner, SendGuardPolicy polic
         OtpGuardRules.RegionsPerIp => "This client IP requested codes for too many countries (SendGuard:MaxRegionsPerIp): try again later.",
         OtpGuardRules.Region => $"Too many codes were sent to numbers of region {region ?? "unknown"} (SendGuard:MaxSendsPerRegion): try again later.",
         OtpGuardRules.Global => "The app sent as many codes this hour as it allows (SendGuard:MaxSendsPerHour): try again later.",
-        OtpGuardRules.Conversion => $"Sends to region {region ?? "unknown"} are throttled: most recent codes there were never verified (SendGuard:Conversion). Try again later.",
+        OtpGuardRules.Ipv6Prefix56 => "Too many codes were requested from this client's IPv6 /56 (SendGuard:MaxSendsPerIpv6Prefix56): try again later.",
+        OtpGuardRules.Ipv6Prefix48 => "Too many codes were requested from this client's IPv6 /48 (SendGuard:MaxSendsPerIpv6Prefix48): try again later.",
+        OtpGuardRules.Conversion => "Sends requested from this client IP or its network are throttled: most of its recent codes were never verified (SendGuard:Conversion). Try again later.",
         _ => $"Refused by the send guard ({rule}): try again later.",
     };
 }

@@ -355,12 +355,16 @@ public sealed class ResendTests : EmulatorFixture
         await using var provider = services.BuildServiceProvider();
         var sessions = provider.GetRequiredService<IOtpVerificationSessions>();
         var started = await sessions.StartAsync(new OtpSendRequest(Phone));
+        var tooSoon = await sessions.ResendAsync(started.VerificationId!);
+        Clock.Advance(TimeSpan.FromSeconds(30)); // sessions are guarded by default: the 30 s cooldown holds for a resend
 
         var resent = await sessions.ResendAsync(started.VerificationId!);
         var verified = await sessions.CheckAsync(started.VerificationId!, Emulator.Outbox.LastCodeFor(Phone)!);
 
         Assert.Multiple(() =>
         {
+            Assert.That(tooSoon.Error?.ProviderCode, Is.EqualTo(OtpGuardRules.Cooldown), tooSoon.ToString());
+            Assert.That(tooSoon.Error?.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)));
             Assert.That(resent.ProviderName, Is.EqualTo("iP1"));
             Assert.That(verified.IsVerified, Is.True, verified.ToString());
         });

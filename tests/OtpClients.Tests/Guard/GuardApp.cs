@@ -94,6 +94,10 @@ public sealed class GuardApp : IAsyncDisposable
         g.MaxSendsPerIp = 0;
         g.MaxRegionsPerIp = 0;
         g.MaxVerifyAttempts = 0;
+        g.MaxSendsPerIpv6Prefix56 = 0;
+        g.MaxSendsPerIpv6Prefix48 = 0;
+        g.MaxFailedChecksPerIp = 0;
+        g.MaxFailedChecksPerPrefix = 0;
     }
 
     public ValueTask DisposeAsync() => Services.DisposeAsync();

@@ -44,8 +44,8 @@ public sealed class SendGuardStoreFailureTests() : GuardFixture(StoreKind.Memory
         Server.Answer(Endpoints.AmmCheck, Reply.Json(200, "{\"verify_status\": \"VERIFIED\"}"));
         var client = App(g => { g.OnStoreFailure = OtpGuardFailureMode.FailOpen; g.Conversion.Enabled = true; }, services: Unreachable, logger: telemetry.LoggerProvider).Client;
 
-        var send = await client.SendAsync(new OtpSendRequest(Israeli));
-        var verify = await client.VerifyAsync(new OtpVerifyRequest(send.Challenge!, "123456"));
+        var send = await client.SendAsync(new OtpSendRequest(Israeli) { ClientIpAddress = "203.0.113.7" });
+        var verify = await client.VerifyAsync(new OtpVerifyRequest(send.Challenge!, "123456") { ClientIpAddress = "203.0.113.7" });
 
         Assert.Multiple(() =>
         {

@@ -466,10 +466,11 @@ public sealed class Ip1OtpClient : IOtpClient
 
     private OtpCall Call(string operation, string activityName, string? phone) => new(operation, activityName, ProviderName, phone, logger, timeProvider);
 
+    /// <summary>The id as iP1 issues it: digits, no leading zero (iP1 would read <c>000123</c> as <c>123</c>, so another spelling of one id is refused).</summary>
     private static OtpError? CheckId(string id, out long value) =>
-        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out value)
+        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out value) && (id.Length == 1 || id[0] != '0')
             ? null
-            : RequestChecks.InvalidRequest("Challenge.Id must be the iP1 authentication ID (digits only).");
+            : RequestChecks.InvalidRequest("Challenge.Id must be the iP1 authentication ID (digits only, no leading zero).");
 
     private static Ip1Authentication? ToAuthentication(Ip1AuthenticationDto dto) => dto.Id is { } id
         ? new Ip1Authentication

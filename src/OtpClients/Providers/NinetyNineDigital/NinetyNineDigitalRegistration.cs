@@ -13,12 +13,13 @@ public static class NinetyNineDigitalOtpClientBuilderExtensions
 {
     /// <summary>
     /// Gets 99digital's descriptor: name <c>99digital</c> (<see cref="OtpProviderNames.NinetyNineDigital"/>), configuration section <c>NinetyNineDigital</c>, and its
-    /// native code placeholder, which message templates refuse (write <c>{code}</c>).
+    /// native code placeholder, which message templates refuse (write <c>{code}</c>); it checks by number.
     /// </summary>
     public static OtpProviderDescriptor Descriptor { get; } = new(OtpProviderNames.NinetyNineDigital, "NinetyNineDigital", static (otp, section) => otp.UseNinetyNineDigital(section))
     {
         NativePlaceholders = [NinetyNineDigitalMessageTemplateExtensions.NativePlaceholder],
         RecordsTelemetry = true,
+        ChecksByPhoneNumber = true, // its check takes the number and the code; the challenge id is not sent
     };
 
     /// <summary>Configures 99digital.</summary>
