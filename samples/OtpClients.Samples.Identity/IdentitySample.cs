@@ -53,8 +53,7 @@ public static class IdentitySample
             })
             .AddEntityFrameworkStores<SampleDbContext>()
             .AddDefaultTokenProviders()
-            .AddOtpTokenProvider(configure: o => o.ClientIpAddress = sp => sp.GetService<IHttpContextAccessor>()?.HttpContext?.Connection.RemoteIpAddress?.ToString());
-        builder.Services.AddHttpContextAccessor();
+            .AddOtpTokenProvider(); // the client IP for the guard's per-IP rules is the request's remote address by default
         builder.Services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/Account/Login";

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtpClients.Failover;
 using OtpClients.Identity;
@@ -7,7 +8,7 @@ using OtpClients.Identity;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Plugs OtpClients into ASP.NET Core Identity.</summary>
-public static class OtpIdentityBuilderExtensions
+public static partial class OtpIdentityBuilderExtensions
 {
     /// <summary>The default token provider name: Identity's phone provider (<see cref="TokenOptions.DefaultPhoneProvider"/>, <c>"Phone"</c>).</summary>
     public const string DefaultProviderName = "Phone";
@@ -40,6 +41,8 @@ public static class OtpIdentityBuilderExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.LoginProvider), "OtpTokenProviderOptions.LoginProvider must not be empty.")
             .Validate(o => o.DefaultRegion is null || OtpRoutes.IsRegionCode(o.DefaultRegion), "OtpTokenProviderOptions.DefaultRegion must be an ISO 3166-1 alpha-2 region code that phone numbers have, such as IL or IT.")
             .ValidateOnStart();
+        builder.Services.AddHttpContextAccessor(); // the default client IP: the request's remote address
+        builder.Services.AddSingleton<IValidateOptions<OtpTokenProviderOptions>>(sp => new ClientIpWarning(sp));
         builder.Services.TryAddScoped<OtpTokenActivity>();
         builder.Services.TryAddTransient(providerType);
         builder.Services.AddSingleton<IPostConfigureOptions<IdentityOptions>>(new PostConfigureOptions<IdentityOptions>(Options.Options.DefaultName, identity =>
@@ -49,4 +52,29 @@ public static class OtpIdentityBuilderExtensions
         }));
         return builder;
     }
+
+    /// <summary>Warns once at start when the send guard's per-IP rules are on and Identity's codes carry no client IP.</summary>
+    private sealed class ClientIpWarning(IServiceProvider services) : IValidateOptions<OtpTokenProviderOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, OtpTokenProviderOptions options)
+        {
+            if (options.ClientIpAddress is null)
+            {
+                var guard = services.GetService<IOptionsMonitor<OtpClients.Guard.OtpSendGuardOptions>>()?.Get(options.ClientName ?? Options.Options.DefaultName);
+                if (guard is { Enabled: true } && (guard.MaxSendsPerIp > 0 || guard.MaxFailedChecksPerIp > 0 || guard.Conversion.Enabled))
+                {
+                    var logger = services.GetService<ILoggerFactory>()?.CreateLogger("OtpClients.Identity.OtpTokenProvider");
+                    if (logger is not null)
+                    {
+                        LogNoClientIp(logger);
+                    }
+                }
+            }
+
+            return ValidateOptionsResult.Skip;
+        }
+    }
+
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "OtpTokenProviderOptions.ClientIpAddress is null: Identity's codes carry no client IP, so the send guard's per-IP rules (SendGuard:MaxSendsPerIp, MaxFailedChecksPerIp, Conversion) never apply to them. Leave the default (the request's remote address) or give a function")]
+    private static partial void LogNoClientIp(ILogger logger);
 }

@@ -23,16 +23,20 @@ namespace OtpClients.Identity;
 /// and the earlier code keeps working while it lives. Once the session is gone, a new one starts.
 /// </para>
 /// <para>
-/// <see cref="ValidateAsync"/> checks the code against that session and accepts it only when the number the code was
-/// sent to is the one the purpose expects (the user's confirmed phone for two-factor sign-in, the new number for a
-/// change). A wrong, expired or used code, too many attempts or no code sent answer <see langword="false"/> (so
+/// <see cref="ValidateAsync"/> checks the code against that session and accepts it only for what it was made for: the
+/// whole purpose string (data included: a code for <c>"Approve:pay 10 EUR to bob"</c> does not validate
+/// <c>"Approve:pay 9999 EUR to mallory"</c>, nor one for <c>"TwoFactor:x"</c> <c>"TwoFactor"</c>), the user's security
+/// stamp at the time, and the number the purpose expects (the user's confirmed phone, or the new number of a change),
+/// compared in E.164. A wrong, expired or used code, too many attempts or no code sent answer <see langword="false"/> (so
 /// Identity's lockout counts it) and the reason is in <see cref="OtpTokenActivity.LastCheck"/> and in the log
 /// (event 1500, with the purpose and status, never the code or the number). A provider failure throws
 /// <see cref="OtpTokenProviderException"/> instead: an outage is not a wrong code and must not lock users out.
 /// </para>
 /// <para>
-/// Phone numbers must be stored in international form (E.164, <c>+972501234567</c>), or in national form with
-/// <see cref="OtpTokenProviderOptions.DefaultRegion"/> set.
+/// Codes go only to a confirmed phone, whatever the purpose, except a phone-number change (which confirms the new
+/// number); <see cref="OtpTokenProviderOptions.AllowUnconfirmedPhone"/> relaxes it. Phone numbers must be stored in
+/// international form (E.164, <c>+972501234567</c>; normalise what users type with <see cref="OtpPhoneNumbers.Normalize"/>),
+/// or in national form with <see cref="OtpTokenProviderOptions.DefaultRegion"/> set.
 /// </para>
 /// </remarks>
 public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvider<TUser>
@@ -88,7 +92,7 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
     /// <returns>An empty string: the code went by SMS from the provider; there is nothing for the app to send.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="OtpTokenProviderException">
-    /// The code was not sent: the user has no usable (or, for two-factor sign-in, no confirmed) phone number
+    /// The code was not sent: the user has no usable or no confirmed phone number
     /// (<see cref="OtpErrorCode.InvalidRequest"/>), the send guard refused it, or the provider failed.
     /// </exception>
     /// <exception cref="InvalidOperationException">No OTP client is registered, or the user store cannot keep authentication tokens.</exception>
@@ -108,8 +112,9 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
         var sessions = Sessions();
         var clientIp = options.ClientIpAddress?.Invoke(services);
         OtpSessionStartResult? started = null;
-        var (liveId, liveNumber) = ReadToken(await manager.GetAuthenticationTokenAsync(user, options.LoginProvider, PurposeName(purpose)).ConfigureAwait(false));
-        if (liveId is not null && liveNumber == NumberTag(liveId, phone.E164))
+        var stamp = await StampAsync(manager, user).ConfigureAwait(false);
+        var (liveId, liveBinding) = ReadToken(await manager.GetAuthenticationTokenAsync(user, options.LoginProvider, PurposeName(purpose)).ConfigureAwait(false));
+        if (liveId is not null && liveBinding == Binding(liveId, purpose, stamp, phone.E164))
         {
             // A new code for a purpose whose code did not arrive: the same session, through another provider of the
             // route when there is one (IOtpVerificationSessions.ResendAsync). A session that is gone starts anew.
@@ -133,7 +138,7 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
             throw new OtpTokenProviderException(started.Error);
         }
 
-        var stored = await manager.SetAuthenticationTokenAsync(user, options.LoginProvider, PurposeName(purpose), started.VerificationId + "." + NumberTag(started.VerificationId, phone.E164)).ConfigureAwait(false);
+        var stored = await manager.SetAuthenticationTokenAsync(user, options.LoginProvider, PurposeName(purpose), started.VerificationId + "." + Binding(started.VerificationId, purpose, stamp, phone.E164)).ConfigureAwait(false);
         if (!stored.Succeeded)
         {
             throw new InvalidOperationException("The OTP token provider could not keep the verification in the user's authentication tokens: " + string.Join(" ", stored.Errors.Select(e => e.Code)));
@@ -161,8 +166,17 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
         ArgumentNullException.ThrowIfNull(manager);
         ArgumentNullException.ThrowIfNull(user);
         var name = PurposeName(purpose);
-        var (verificationId, _) = ReadToken(await manager.GetAuthenticationTokenAsync(user, options.LoginProvider, name).ConfigureAwait(false));
+        var (verificationId, binding) = ReadToken(await manager.GetAuthenticationTokenAsync(user, options.LoginProvider, name).ConfigureAwait(false));
         if (string.IsNullOrEmpty(verificationId))
+        {
+            return Refuse(name, OtpVerifyResult.Rejected(OtpVerificationStatus.NotFound));
+        }
+
+        // The code answers for the whole purpose it was made for (its data included: "Approve:pay 10 EUR to bob" is not
+        // "Approve:pay 9999 EUR to mallory"), the user's security stamp and the number it was sent to. Anything else is
+        // no code of this purpose: refused before any check, so the session's attempts are not spent.
+        var (expected, _) = await ExpectedPhoneAsync(purpose, manager, user).ConfigureAwait(false);
+        if (expected is null || binding != Binding(verificationId, purpose, await StampAsync(manager, user).ConfigureAwait(false), expected.E164))
         {
             return Refuse(name, OtpVerifyResult.Rejected(OtpVerificationStatus.NotFound));
         }
@@ -179,8 +193,7 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
         {
             case OtpVerificationStatus.Verified:
                 await manager.RemoveAuthenticationTokenAsync(user, options.LoginProvider, name).ConfigureAwait(false);
-                var (expected, _) = await ExpectedPhoneAsync(purpose, manager, user).ConfigureAwait(false);
-                if (expected is null || !PhoneNumber.TryParse(result.PhoneNumber, out var verified) || verified != expected)
+                if (!PhoneNumber.TryParse(result.PhoneNumber, out var verified) || verified != expected)
                 {
                     // The code was right, but for another number than the purpose expects (the phone changed since).
                     LogPhoneMismatch(logger, name);
@@ -239,9 +252,9 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
             return (null, phone is null ? "The user has no phone number." : $"The user's phone number is not {form}: {problem}");
         }
 
-        if (purpose == "TwoFactor" && !await manager.IsPhoneNumberConfirmedAsync(user).ConfigureAwait(false))
+        if (!options.AllowUnconfirmedPhone && !await manager.IsPhoneNumberConfirmedAsync(user).ConfigureAwait(false))
         {
-            return (null, "The user's phone number is not confirmed; two-factor codes go only to a confirmed number.");
+            return (null, "The user's phone number is not confirmed; codes go only to a confirmed number (confirm it with a phone-number change, or see OtpTokenProviderOptions.AllowUnconfirmedPhone).");
         }
 
         return (number, null);
@@ -255,8 +268,8 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
     }
 
     /// <summary>
-    /// Reads the stored token: the session's id and a tag of the number it texted (<c>"{id}.{tag}"</c>; an id alone from
-    /// earlier versions), so that a new code goes to the same session only when the purpose's number did not change.
+    /// Reads the stored token: the session's id and its binding (<c>"{id}.{binding}"</c>; an id alone from earlier
+    /// versions binds nothing and is refused), so that a code answers only for what it was made for.
     /// </summary>
     private static (string? Id, string? NumberTag) ReadToken(string? token)
     {
@@ -269,9 +282,15 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
         return dot < 0 ? (token, null) : (token[..dot], token[(dot + 1)..]);
     }
 
-    /// <summary>A tag of a number, salted by the session's id: the token store holds no number, only whether it is still the same.</summary>
-    private static string NumberTag(string verificationId, string e164) =>
-        System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(verificationId + "|" + e164)).AsSpan(0, 12));
+    /// <summary>
+    /// What a code is bound to, salted by the session's id: the whole purpose string, the user's security stamp and the
+    /// number (E.164). The token store holds no number or purpose data, only whether they are still the same.
+    /// </summary>
+    private static string Binding(string verificationId, string purpose, string stamp, string e164) =>
+        System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(verificationId + "\n" + purpose + "\n" + stamp + "\n" + e164)).AsSpan(0, 12));
+
+    private static async Task<string> StampAsync(UserManager<TUser> manager, TUser user) =>
+        manager.SupportsUserSecurityStamp ? await manager.GetSecurityStampAsync(user).ConfigureAwait(false) ?? string.Empty : string.Empty;
 
     /// <summary>The code as typed, without the spaces and dashes people type between its groups.</summary>
     private static string Normalize(string? token) =>

@@ -29,11 +29,22 @@ public sealed class OtpTokenProviderOptions
 
     /// <summary>
     /// Gets or sets a function that gives the end user's IP address from the request's services, for the send guard's
-    /// per-IP budget (<see cref="OtpSendRequest.ClientIpAddress"/>). In ASP.NET Core:
-    /// <c>sp =&gt; sp.GetService&lt;IHttpContextAccessor&gt;()?.HttpContext?.Connection.RemoteIpAddress?.ToString()</c>.
-    /// Defaults to <see langword="null"/>: no IP is passed.
+    /// per-IP rules (<see cref="OtpSendRequest.ClientIpAddress"/>, and the IP of each check). Defaults to the current
+    /// request's <c>HttpContext.Connection.RemoteIpAddress</c> (through <c>IHttpContextAccessor</c>, which
+    /// <c>AddOtpTokenProvider</c> registers): behind a proxy, add ASP.NET Core's forwarded-headers middleware
+    /// (<c>app.UseForwardedHeaders()</c> with <c>ForwardedHeadersOptions.KnownProxies</c>/<c>KnownNetworks</c>) so that it is
+    /// the client's address, honoured only as far as those options trust. <see langword="null"/> passes no IP: the per-IP
+    /// rules then never apply to Identity, and a Warning says so at start.
     /// </summary>
-    public Func<IServiceProvider, string?>? ClientIpAddress { get; set; }
+    public Func<IServiceProvider, string?>? ClientIpAddress { get; set; } = FromHttpContext;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether purposes other than a phone-number change may text a phone the user has not
+    /// confirmed. Defaults to <see langword="false"/>: every purpose but the change (which is how a number gets confirmed)
+    /// needs a confirmed phone. Setting it lets anyone who can type a number into a profile have codes for sign-in,
+    /// password reset or the app's own purposes texted to that number, and accepted — a number nobody proved they hold.
+    /// </summary>
+    public bool AllowUnconfirmedPhone { get; set; }
 
     /// <summary>
     /// Gets or sets the login provider under which the verification id is kept in the user's authentication tokens
@@ -41,4 +52,12 @@ public sealed class OtpTokenProviderOptions
     /// is an opaque reference to a server-side session, not the code. Defaults to <c>"[OtpClients]"</c>.
     /// </summary>
     public string LoginProvider { get; set; } = "[OtpClients]";
+
+    /// <summary>The default <see cref="ClientIpAddress"/>: the remote address of the current request, if any.</summary>
+    /// <param name="services">The request's services.</param>
+    /// <returns>The address, or <see langword="null"/> outside a request.</returns>
+    public static string? FromHttpContext(IServiceProvider services) =>
+        services?.GetService(typeof(Microsoft.AspNetCore.Http.IHttpContextAccessor)) is Microsoft.AspNetCore.Http.IHttpContextAccessor { HttpContext.Connection.RemoteIpAddress: { } address }
+            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+            : null;
 }

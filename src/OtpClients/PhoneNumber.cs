@@ -10,16 +10,18 @@ namespace OtpClients;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Accepted: a leading <c>+</c> or <c>00</c> before the country code; spaces (any Unicode white space), dashes,
+/// Accepted: a leading <c>+</c> or <c>00</c> before the country code; spaces (any Unicode space separator), dashes,
 /// dots, slashes and parentheses between digits (<c>+39 348 123 4567</c>, <c>0039-348-1234567</c>,
 /// <c>(+46) 70 123 45 67</c>); a trunk prefix written after the country code, bare or as <c>(0)</c>
 /// (<c>+972 050-123-4567</c> is <c>+972501234567</c>, <c>+44 (0)20 7946 0958</c> is <c>+442079460958</c>), as
-/// libphonenumber strips it where the country's metadata has one (Italy has none: <c>+39 06…</c> keeps its 0);
+/// libphonenumber strips it where the country's metadata has one (Italy has none: <c>+39 06…</c> keeps its 0, and
+/// <c>+39 (0)6…</c> is refused rather than read as another number);
 /// decimal digits of any script, read as ASCII digits.
 /// </para>
 /// <para>
 /// Rejected, with a message naming the problem: <see langword="null"/>, empty or white space, letters (no vanity
-/// numbers), invisible formatting characters (bidi marks, zero-width spaces), control characters, a missing or
+/// numbers), invisible formatting characters (bidi marks, zero-width spaces), control characters (tabs, line breaks,
+/// <c>U+0085</c>) and line or paragraph separators (<c>U+2028</c>, <c>U+2029</c>), a missing or
 /// unknown country code, more than <see cref="MaxInputLength"/> characters, more than <see cref="MaxDigits"/>
 /// digits, and any number whose length no number of its country can have (libphonenumber's
 /// <c>IsPossibleNumber</c>). A number the metadata calls "not valid" but possible (a fictional or newly allocated
@@ -159,7 +161,7 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
     {
         result = null;
         var region = defaultRegion is null ? null : CheckRegion(defaultRegion);
-        if (!TryNormalize(value, region is not null, out var normalized, out var national, out error))
+        if (!TryNormalize(value, region is not null, out var normalized, out var national, out var trunkMarker, out error))
         {
             return false;
         }
@@ -193,6 +195,13 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
         };
         if (error is not null)
         {
+            return false;
+        }
+
+        if (trunkMarker && string.IsNullOrEmpty(Util.GetNddPrefixForRegion(Util.GetRegionCodeForCountryCode(parsed.CountryCode), true)))
+        {
+            // "+39 (0)6 …": Italy has no trunk prefix, its numbers keep the 0. Dropping it would text another number.
+            error = $"The phone number has a '(0)' after the country code, but numbers of +{parsed.CountryCode.ToString(CultureInfo.InvariantCulture)} keep that 0 as part of the number: write it without the parentheses.";
             return false;
         }
 
@@ -253,10 +262,11 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
     /// Checks the characters (what libphonenumber would read as letters of a vanity number, or skip silently, is
     /// refused here) and returns <c>+</c> and the ASCII digits, with a <c>(0)</c> trunk marker removed.
     /// </summary>
-    private static bool TryNormalize(string? value, bool allowNational, [NotNullWhen(true)] out string? normalized, out bool national, [NotNullWhen(false)] out string? error)
+    private static bool TryNormalize(string? value, bool allowNational, [NotNullWhen(true)] out string? normalized, out bool national, out bool trunkMarker, [NotNullWhen(false)] out string? error)
     {
         normalized = null;
         national = false;
+        trunkMarker = false;
         if (value is null)
         {
             error = "The phone number is required.";
@@ -296,20 +306,26 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
 
             if (c == '(' && count > 0 && i + 2 < value.Length && value[i + 1] == '0' && value[i + 2] == ')')
             {
-                // A trunk zero written after the country code, as in "+44 (0)20 7946 0958": not dialled internationally.
+                // A trunk zero written after the country code, as in "+44 (0)20 7946 0958": not dialled internationally
+                // where the country has a trunk prefix; refused after parsing where it has none.
+                trunkMarker = true;
                 i += 2;
                 continue;
             }
 
-            if (c is '-' or '.' or '(' or ')' or '/' || char.IsWhiteSpace(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.DashPunctuation)
+            // Spaces (of any width) separate groups; tabs, line breaks and other control or line-separator characters do
+            // not belong in a number and are refused, whatever char.IsWhiteSpace says of them.
+            var category = CharUnicodeInfo.GetUnicodeCategory(c);
+            if (c is '-' or '.' or '(' or ')' or '/' || category is UnicodeCategory.SpaceSeparator or UnicodeCategory.DashPunctuation)
             {
                 continue;
             }
 
-            error = CharUnicodeInfo.GetUnicodeCategory(c) switch
+            error = category switch
             {
                 UnicodeCategory.Format => "The phone number contains invisible formatting characters (such as bidi marks or zero-width spaces).",
-                UnicodeCategory.Control => "The phone number contains control characters.",
+                UnicodeCategory.Control => "The phone number contains control characters (such as tabs or line breaks).",
+                UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => "The phone number contains line or paragraph separators.",
                 _ when char.IsLetter(c) => "The phone number contains letters; only digits, '+', spaces, dashes, dots and parentheses are allowed.",
                 _ => $"The phone number contains an unsupported character at position {i + 1}; only digits, '+', spaces, dashes, dots and parentheses are allowed.",
             };

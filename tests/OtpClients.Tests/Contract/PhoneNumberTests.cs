@@ -21,7 +21,7 @@ public sealed class PhoneNumberTests
         yield return Case("+39 348 123 4567", "+393481234567", "IT", "3481234567");
         yield return Case("0039-348-1234567", "+393481234567", "IT", "3481234567");
         yield return Case("0039 348 1234567", "+393481234567", "IT", "3481234567");
-        yield return Case("\t+39 348 1234567\n", "+393481234567", "IT", "3481234567");
+        yield return Case("\u2003+39\u2009348\u3000123 4567\u00A0", "+393481234567", "IT", "3481234567"); // spaces of other widths
         yield return Case("+39 06 1234 5678", "+390612345678", "IT", "0612345678");
 
         // Sweden.
@@ -101,7 +101,18 @@ public sealed class PhoneNumberTests
         yield return Case(null, "required");
         yield return Case("", "empty");
         yield return Case("   ", "empty");
-        yield return Case("\t\n", "empty");
+        yield return Case("\t\n", "control");
+        yield return Case("\t+39 348 1234567\n", "control");                          // tabs and line breaks are not spaces
+        yield return Case("+39 348\n1234567", "control");
+        yield return Case("+39 348\r\n1234567", "control");
+        yield return Case("+39 348\t1234567", "control");
+        yield return Case("+39 348\v1234567", "control");
+        yield return Case("+39 348\f1234567", "control");
+        yield return Case("+39 348\u00851234567", "control");                         // next line
+        yield return Case("+39 348\u20281234567", "line or paragraph separators");    // line separator
+        yield return Case("+39 348\u20291234567", "line or paragraph separators");    // paragraph separator
+        yield return Case("+\uFF19\uFF17\uFF12\n52\t555\u2028 0001", "control");     // one account's spelling in the review
+        yield return Case("+39 (0)6 1234 5678", "keep that 0");                        // Italy has no trunk prefix: not +39 6…
         yield return Case("3481234567", "country code");
         yield return Case("0501234567", "country code");
         yield return Case("348 123 4567", "country code");

@@ -62,6 +62,9 @@ internal sealed class IdentityApp : IAsyncDisposable
 
     public FakeLogCollector Logs { get; }
 
+    /// <summary>Gets or sets the remote address of the next requests (the browser's IP). Defaults to 198.51.100.7.</summary>
+    public System.Net.IPAddress ClientIp { get; set; } = System.Net.IPAddress.Parse("198.51.100.7");
+
     public IServiceProvider Services => provider;
 
     /// <summary>Creates a user with a password and, when given, a confirmed phone number with SMS two-factor on.</summary>
@@ -88,9 +91,13 @@ internal sealed class IdentityApp : IAsyncDisposable
         context.Request.Scheme = "https";
         context.Request.Host = new HostString("localhost");
         context.Request.Headers.Cookie = cookies;
+        context.Connection.RemoteIpAddress = ClientIp;
+        var accessor = scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>();
+        accessor.HttpContext = context;
         var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<IdentityUser>>();
         signIn.Context = context;
         var result = await action(scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>(), signIn, scope.ServiceProvider.GetRequiredService<OtpTokenActivity>());
+        accessor.HttpContext = null;
         foreach (var set in context.Response.Headers.SetCookie)
         {
             var pair = set!.Split(';')[0];

@@ -21,7 +21,8 @@ public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!PhoneNumber.TryParse(Phone, out var phone, out var problem))
+        // Stored and compared in E.164 only: two spellings of one number must not make two confirmed accounts.
+        if (!OtpPhoneNumbers.TryNormalize(Phone, defaultRegion: null, out var e164, out var problem))
         {
             Error = "Enter your mobile number in international form, with its country code: " + problem;
             return Page();
@@ -38,14 +39,14 @@ public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager
         await signIn.SignInAsync(user, isPersistent: false);
         try
         {
-            await users.GenerateChangePhoneNumberTokenAsync(user, phone.E164); // the provider texts the code
+            await users.GenerateChangePhoneNumberTokenAsync(user, e164); // the provider texts the code
         }
         catch (OtpTokenProviderException ex)
         {
             TempData["Error"] = IdentitySample.Describe(ex.Error);
         }
 
-        TempData["PendingPhone"] = phone.E164;
+        TempData["PendingPhone"] = e164;
         return RedirectToPage("ConfirmPhone");
     }
 }
