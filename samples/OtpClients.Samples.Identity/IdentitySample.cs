@@ -26,10 +26,18 @@ public static class IdentitySample
         {
             Args = args,
             ApplicationName = typeof(IdentitySample).Assembly.GetName().Name, // where the Razor Pages are, also when a test hosts the app
-            ContentRootPath = AppContext.BaseDirectory,
+            ContentRootPath = OtpClients.Samples.SampleContentRoot.Find(typeof(IdentitySample).Assembly), // the project's appsettings.json when there
         });
 
-        if (string.IsNullOrEmpty(builder.Configuration["Otp:Amm:AuthKey"]))
+        var noCredentials = string.IsNullOrEmpty(builder.Configuration["Otp:Amm:AuthKey"]);
+        var useEmulator = builder.Configuration.GetValue<bool>("UseOtpEmulator");
+        if (noCredentials && !useEmulator && !builder.Environment.IsDevelopment())
+        {
+            // A misnamed secret in Production must not silently stop real SMS: refuse to start instead.
+            throw new InvalidOperationException($"No AMM credentials (Otp:Amm:AuthKey) in the {builder.Environment.EnvironmentName} environment: set them, or set UseOtpEmulator=true to text through the emulator on purpose.");
+        }
+
+        if (noCredentials || useEmulator)
         {
             var emulator = await OtpEmulator.StartAsync(emulatorOptions);
             builder.Services.AddSingleton(_ => emulator); // created by a factory, so the container disposes it on shutdown
@@ -81,7 +89,8 @@ public static class IdentitySample
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRazorPages();
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        // The providers' chain and circuit states in Development; elsewhere only the status, for a probe.
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = app.Environment.IsDevelopment() ? WriteHealthAsync : WriteStatusAsync });
         return app;
     }
 
@@ -95,6 +104,13 @@ public static class IdentitySample
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+
+    /// <summary>Writes only the overall health status: what a probe needs, nothing about the providers.</summary>
+    private static Task WriteStatusAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }));
     }
 
     /// <summary>Says what a failed send or check means to the user.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OtpClients.Emulator;
+using OtpClients.Guard;
 
 namespace OtpClients.Samples.WebApi;
 
@@ -18,9 +19,18 @@ public static class OtpSampleApi
 {
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // Settings are read from the project's folder when it is there (an edit of appsettings.json takes effect on the
+        // next start, no rebuild), else from beside the binary (a published app).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = SampleContentRoot.Find(typeof(OtpSampleApi).Assembly) });
         var noCredentials = string.IsNullOrEmpty(builder.Configuration["Otp:Amm:AuthKey"]) && string.IsNullOrEmpty(builder.Configuration["Otp:Ip1:ApiKey"]);
-        if (builder.Configuration.GetValue<bool>("UseOtpEmulator") || noCredentials)
+        var useEmulator = builder.Configuration.GetValue<bool>("UseOtpEmulator");
+        if (noCredentials && !useEmulator && !builder.Environment.IsDevelopment())
+        {
+            // A misnamed secret in Production must not silently stop real SMS: refuse to start instead.
+            throw new InvalidOperationException($"No provider credentials (Otp:Amm:AuthKey, Otp:Ip1:ApiKey) in the {builder.Environment.EnvironmentName} environment: set them, or set UseOtpEmulator=true to text through the emulator on purpose.");
+        }
+
+        if (useEmulator || noCredentials)
         {
             var emulator = await OtpEmulator.StartAsync();
             builder.Services.AddSingleton(_ => emulator); // created by a factory, so the container disposes it on shutdown
@@ -53,10 +63,17 @@ public static class OtpSampleApi
         builder.Services.AddOtpClient(builder.Configuration.GetSection("Otp"));
 
         var app = builder.Build();
+        var development = app.Environment.IsDevelopment();
+        var decoyProvider = DecoyProvider(builder.Configuration.GetSection("Otp"));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        if (development)
+        {
+            app.MapOpenApi(); // the API's shape is for its developers; not served in Production
+        }
+
+        // The providers' chain and circuit states in Development; elsewhere only the status, for a probe.
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = development ? WriteHealthAsync : WriteStatusAsync });
 
         app.MapPost("/otp/send", async Task<Results<Ok<SendAnswer>, ProblemHttpResult>> (SendBody body, HttpContext http, IOtpVerificationSessions sessions, CancellationToken cancellationToken) =>
         {
@@ -65,6 +82,14 @@ public static class OtpSampleApi
                 cancellationToken);
             if (!started.IsSuccess)
             {
+                if (started.Error.ProviderCode is OtpGuardRules.Cooldown or OtpGuardRules.Number)
+                {
+                    // A refusal for the number itself would tell anyone that this number just asked for a code. The
+                    // answer looks like a send: an id that never verifies. Trade-off: a user who asks twice within the
+                    // cooldown must keep the first id (whose code still works); the second is a decoy.
+                    return TypedResults.Ok(new SendAnswer(DecoyId(), decoyProvider, DateTimeOffset.UtcNow.AddMinutes(5)));
+                }
+
                 return Problem(http, started.Error);
             }
 
@@ -76,6 +101,7 @@ public static class OtpSampleApi
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status429TooManyRequests)
+        .ProducesProblem(StatusCodes.Status502BadGateway)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         app.MapPost("/otp/resend", async Task<Results<Ok<SendAnswer>, ProblemHttpResult>> (ResendBody body, HttpContext http, IOtpVerificationSessions sessions, CancellationToken cancellationToken) =>
@@ -100,13 +126,21 @@ public static class OtpSampleApi
         .WithName("ResendCode")
         .WithSummary("Texts a new code for a verification session whose SMS did not arrive, through another provider when the route has one.")
         .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status429TooManyRequests)
+        .ProducesProblem(StatusCodes.Status502BadGateway)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         app.MapPost("/otp/verify", async Task<Results<Ok<VerifyAnswer>, ProblemHttpResult>> (VerifyBody body, HttpContext http, IOtpVerificationSessions sessions, CancellationToken cancellationToken) =>
         {
-            var result = await sessions.CheckAsync(body.VerificationId ?? string.Empty, body.Code ?? string.Empty, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+            if (string.IsNullOrWhiteSpace(body.VerificationId) || string.IsNullOrWhiteSpace(body.Code))
+            {
+                // Nothing to check: a 400 that spends none of the session's attempts.
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "verificationId and code are required", detail: "Send the verificationId that /otp/send returned and the code the user typed.");
+            }
+
+            var result = await sessions.CheckAsync(body.VerificationId, body.Code, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
             if (result.Error is not null)
             {
                 return Problem(http, result.Error);
@@ -124,6 +158,8 @@ public static class OtpSampleApi
         .WithSummary("Checks a code against a verification session; on success answers the verified number.")
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests)
+        .ProducesProblem(StatusCodes.Status502BadGateway)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return app;
@@ -141,6 +177,23 @@ public static class OtpSampleApi
         return context.Response.WriteAsync(JsonSerializer.Serialize(body));
     }
 
+    /// <summary>Writes only the overall health status: what a probe needs, nothing about the providers.</summary>
+    private static Task WriteStatusAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }));
+    }
+
+    /// <summary>The provider a decoy answer names: the first of the route (what a real first send would name).</summary>
+    private static string DecoyProvider(IConfiguration otp)
+    {
+        var first = otp.GetSection("Failover").GetChildren().Select(c => c.Value).FirstOrDefault() ?? otp["Provider"] ?? "AMM";
+        return first.Equals("Amm", StringComparison.OrdinalIgnoreCase) ? "AMM" : first.Equals("Ip1", StringComparison.OrdinalIgnoreCase) ? "iP1" : first;
+    }
+
+    /// <summary>An id of the shape of a real one (22 base64url characters) that no session has.</summary>
+    private static string DecoyId() => System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>Maps an <see cref="OtpError"/> to an HTTP problem, with <c>Retry-After</c> when the error has one.</summary>
     public static ProblemHttpResult Problem(HttpContext http, OtpError error)
     {
@@ -151,11 +204,14 @@ public static class OtpSampleApi
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return Problem(error);
+        return Problem(error, http.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment());
     }
 
-    /// <summary>Maps an <see cref="OtpError"/> to an HTTP problem an API client can act on.</summary>
-    public static ProblemHttpResult Problem(OtpError error)
+    /// <summary>
+    /// Maps an <see cref="OtpError"/> to an HTTP problem an API client can act on: the error code always; the message
+    /// (which may carry a provider's text: account names, balances) only in Development.
+    /// </summary>
+    public static ProblemHttpResult Problem(OtpError error, bool development = false)
     {
         var status = error.Code switch
         {
@@ -176,8 +232,20 @@ public static class OtpSampleApi
             extensions["retryAfterSeconds"] = (int)Math.Ceiling(retryAfter.TotalSeconds);
         }
 
-        return TypedResults.Problem(statusCode: status, title: error.Code.ToString(), detail: error.Message, extensions: extensions);
+        var detail = development || error.ProviderCode is not null && error.Code is OtpErrorCode.RateLimited or OtpErrorCode.Blocked
+            ? error.Message // the guard's own messages name the rule and the setting, never a provider's text
+            : DescribeForClients(error.Code);
+        return TypedResults.Problem(statusCode: status, title: error.Code.ToString(), detail: detail, extensions: extensions);
     }
+
+    private static string DescribeForClients(OtpErrorCode code) => code switch
+    {
+        OtpErrorCode.InvalidPhoneNumber => "The phone number is not valid: give it in international form, with its country code.",
+        OtpErrorCode.InvalidRequest or OtpErrorCode.InvalidSender or OtpErrorCode.InvalidMessage => "The request is not valid.",
+        OtpErrorCode.NotSupported => "Codes cannot be sent to this number.",
+        OtpErrorCode.ProviderUnavailable or OtpErrorCode.Timeout or OtpErrorCode.NetworkError => "The SMS service is unavailable: try again in a moment.",
+        _ => "The SMS service could not complete the request.",
+    };
 }
 
 /// <summary>

@@ -104,14 +104,27 @@ internal static class Program
         await using var stopEmulator = emulator.ConfigureAwait(false);
         var c = emulator.Credentials;
         var b = emulator.BaseAddress;
-        Console.WriteLine($"""
-            OtpClients emulator listening on {b}
-              Inbox      {emulator.InboxAddress}   every message sent, live, with fault controls
-              AMM        Otp__Amm__BaseAddress={b}  Otp__Amm__AuthKey={c.AmmAuthKey}  Otp__Amm__AuthSecret={c.AmmAuthSecret}
-              iP1        Otp__Ip1__BaseAddress={b}  Otp__Ip1__AccountId={c.Ip1AccountId}  Otp__Ip1__ApiKey={c.Ip1ApiKey}
-              99digital  Otp__NinetyNineDigital__BaseAddress={b}  Otp__NinetyNineDigital__ApiKey={c.NinetyNineDigitalApiKey}  Otp__NinetyNineDigital__Sender={OtpEmulator.NinetyNineDigitalSender}
-              Outbox     GET {b}_emulator/messages
-              Hosts      {string.Join(", ", emulator.AllowedHosts)} (add one with --allowed-host)
+        Console.WriteLine($$"""
+            OtpClients emulator listening on {{b}}
+              Inbox      {{emulator.InboxAddress}}   every message sent, live, with fault controls
+              AMM        Otp__Amm__BaseAddress={{b}}  Otp__Amm__AuthKey={{c.AmmAuthKey}}  Otp__Amm__AuthSecret={{c.AmmAuthSecret}}
+              iP1        Otp__Ip1__BaseAddress={{b}}  Otp__Ip1__AccountId={{c.Ip1AccountId}}  Otp__Ip1__ApiKey={{c.Ip1ApiKey}}
+              99digital  Otp__NinetyNineDigital__BaseAddress={{b}}  Otp__NinetyNineDigital__ApiKey={{c.NinetyNineDigitalApiKey}}  Otp__NinetyNineDigital__Sender={{OtpEmulator.NinetyNineDigitalSender}}
+              Outbox     GET {{b}}_emulator/messages
+              Hosts      {{string.Join(", ", emulator.AllowedHosts)}} (add one with --allowed-host)
+
+            A whole configuration, all three providers in one failover route. As environment variables (a plain console
+            app reads them with the Microsoft.Extensions.Configuration.EnvironmentVariables package):
+              Otp__Failover__0=Amm Otp__Failover__1=Ip1 Otp__Failover__2=NinetyNineDigital
+              Otp__Amm__BaseAddress={{b}} Otp__Amm__AuthKey={{c.AmmAuthKey}} Otp__Amm__AuthSecret={{c.AmmAuthSecret}}
+              Otp__Ip1__BaseAddress={{b}} Otp__Ip1__AccountId={{c.Ip1AccountId}} Otp__Ip1__ApiKey={{c.Ip1ApiKey}}
+              Otp__NinetyNineDigital__BaseAddress={{b}} Otp__NinetyNineDigital__ApiKey={{c.NinetyNineDigitalApiKey}} Otp__NinetyNineDigital__Sender={{OtpEmulator.NinetyNineDigitalSender}}
+            or in appsettings.Development.json (services.AddOtpClient(configuration.GetSection("Otp"))):
+              {"Otp": {"Failover": ["Amm", "Ip1", "NinetyNineDigital"],
+                       "Amm": {"BaseAddress": "{{b}}", "AuthKey": "{{c.AmmAuthKey}}", "AuthSecret": "{{c.AmmAuthSecret}}"},
+                       "Ip1": {"BaseAddress": "{{b}}", "AccountId": "{{c.Ip1AccountId}}", "ApiKey": "{{c.Ip1ApiKey}}"},
+                       "NinetyNineDigital": {"BaseAddress": "{{b}}", "ApiKey": "{{c.NinetyNineDigitalApiKey}}", "Sender": "{{OtpEmulator.NinetyNineDigitalSender}}"} } }
+            (one provider only: Otp__Provider=Amm, or "Provider": "Amm", with that provider's settings.)
             Press Ctrl+C to stop.
             """);
         if (!emulator.IsLoopbackOnly)

@@ -19,12 +19,25 @@ public sealed record OtpChallenge(string ProviderName, string Id, string PhoneNu
     /// <summary>Gets when the code stops being valid, when the provider told or documents it; otherwise <see langword="null"/>.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>
+    /// Gets how many checks the provider allows for this code before it closes it, when the SDK set the limit or the
+    /// provider documents it (AMM: its <c>max_retry</c>, 3 unless <c>Amm:MaxRetry</c> says otherwise); otherwise
+    /// <see langword="null"/>. Verification sessions never allow more attempts than this, so a right code is never
+    /// answered "wrong" because the provider had closed the request.
+    /// </summary>
+    public int? MaxAttempts { get; init; }
+
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append("ProviderName = ").Append(ProviderName);
         builder.Append(", Id = ").Append(Id);
         builder.Append(", PhoneNumber = ").Append(OtpClients.PhoneNumber.Mask(PhoneNumber));
         builder.Append(", ExpiresAt = ").Append(ExpiresAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        if (MaxAttempts is { } attempts)
+        {
+            builder.Append(", MaxAttempts = ").Append(attempts);
+        }
+
         return true;
     }
 }

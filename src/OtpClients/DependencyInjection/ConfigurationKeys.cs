@@ -77,12 +77,27 @@ internal static class ConfigurationKeys
             : $"{key.Path} is not a setting (did you mean {parent}{closest}?); a misspelt setting would be ignored.";
     }
 
+    /// <summary>
+    /// Gets or sets where unknown keys are collected instead of thrown, while a whole configuration is read: every
+    /// misspelt key of every OTP section is then reported in one start, not one section per start.
+    /// </summary>
+    [ThreadStatic]
+    internal static List<string>? Collector;
+
     private static void Throw(List<string> errors)
     {
-        if (errors.Count > 0)
+        if (errors.Count == 0)
         {
-            throw new InvalidOperationException(string.Join(" ", errors));
+            return;
         }
+
+        if (Collector is { } collector)
+        {
+            collector.AddRange(errors);
+            return;
+        }
+
+        throw new InvalidOperationException(string.Join(" ", errors));
     }
 
     /// <summary>The valid key nearest to a misspelt one (edit distance, case ignored), if one is near enough to be meant.</summary>

@@ -337,8 +337,36 @@ public sealed class OtpClientBuilder
     /// <summary>The keys an OTP configuration section may hold besides one section per known provider.</summary>
     private static readonly string[] RootKeys = ["Provider", "Failover", "Routes", "SendGuard", "Sessions", "DeliveryHealth", "Redis"];
 
-    /// <summary>Configures the providers named by a configuration section: <c>Provider</c> or <c>Failover</c>, and one sub-section per provider.</summary>
+    /// <summary>
+    /// Configures the providers named by a configuration section: <c>Provider</c> or <c>Failover</c>, and one sub-section
+    /// per provider. Every problem of the whole section (misspelt keys of each sub-section, unknown provider names) is
+    /// reported in one exception.
+    /// </summary>
     internal void UseConfiguration(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        var previous = ConfigurationKeys.Collector;
+        ConfigurationKeys.Collector = problems;
+        try
+        {
+            UseConfigurationCore(configuration, problems);
+        }
+        catch (InvalidOperationException ex) when (problems.Count > 0)
+        {
+            problems.Add(ex.Message);
+        }
+        finally
+        {
+            ConfigurationKeys.Collector = previous;
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", problems.Distinct(StringComparer.Ordinal)));
+        }
+    }
+
+    private void UseConfigurationCore(IConfiguration configuration, List<string> problems)
     {
         var path = configuration is IConfigurationSection section ? section.Path : "(root)";
         ConfigurationKeys.ThrowIfUnknown(configuration, [.. RootKeys, .. OtpProviderCatalog.All.Concat(RegisteredDescriptors()).Select(d => d.ConfigurationSectionName)]);
@@ -375,25 +403,37 @@ public sealed class OtpClientBuilder
         }
 
         var single = configuration["Provider"];
-        var names = listed.Count > 0 ? listed : string.IsNullOrWhiteSpace(single) ? [] : [single.Trim()];
-        names = [.. names.Concat(routeLists.SelectMany(r => r.Providers))];
-        if (names.Count == 0)
+        var named = listed.Count > 0
+            ? listed.Select((name, i) => (Name: name, Path: failoverSection.Value is null ? $"{failoverSection.Path}:{i}" : failoverSection.Path)).ToList()
+            : string.IsNullOrWhiteSpace(single) ? [] : [(single.Trim(), $"{path}:Provider")];
+        named = [.. named.Concat(routeLists.SelectMany(r => r.Providers.Select((name, i) => (name, $"{routesSection.Path}:{r.Region}:{i}"))))];
+        if (named.Count == 0)
         {
             throw new InvalidOperationException($"{path}:Provider is required ({OtpProviderCatalog.DescribeKnown(registered)}), or {path}:Failover with the providers in order, or {path}:Routes.");
         }
 
         var configured = new HashSet<OtpProviderDescriptor>();
-        foreach (var provider in names)
+        var unknown = false;
+        foreach (var (provider, at) in named)
         {
-            var descriptor = OtpProviderCatalog.Find(provider, registered)
-                ?? throw new InvalidOperationException($"{path}: unknown OTP provider '{provider}': use {OtpProviderCatalog.DescribeKnown(registered)}.");
+            var descriptor = OtpProviderCatalog.Find(provider, registered);
+            if (descriptor is null)
+            {
+                var known = OtpProviderCatalog.All.Concat(registered).ToList();
+                var closest = ConfigurationKeys.Closest(provider, known.Select(d => d.ConfigurationSectionName))
+                    ?? known.FirstOrDefault(d => ConfigurationKeys.Closest(provider, new[] { d.Name }.Concat(d.Aliases)) is not null)?.ConfigurationSectionName;
+                problems.Add($"{at} '{provider}' is not an OTP provider{(closest is null ? string.Empty : $" (did you mean {closest}?)")}: use {OtpProviderCatalog.DescribeKnown(registered)}.");
+                unknown = true;
+                continue;
+            }
+
             if (configured.Add(descriptor))
             {
                 descriptor.ConfigureFrom(this, configuration);
             }
         }
 
-        if (listed.Count > 0)
+        if (listed.Count > 0 && !unknown)
         {
             UseFailover([.. listed]);
         }
@@ -423,6 +463,11 @@ public sealed class OtpClientBuilder
 
         foreach (var (region, providers) in routeLists)
         {
+            if (unknown)
+            {
+                break; // reported above
+            }
+
             try
             {
                 Route(region, [.. providers]);

@@ -42,7 +42,9 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             PhoneNumber = phone,
             Settings = OtpSendSettings.From(request),
             Challenges = [new OtpSessionChallenge(challenge, now)],
-            MaxAttempts = options.MaxAttempts,
+            // Never more attempts than the provider allows for its code (AMM closes a request after max_retry wrong
+            // codes): past that, a right code would be answered "wrong".
+            MaxAttempts = challenge.MaxAttempts is > 0 and var allowed ? Math.Min(options.MaxAttempts, allowed) : options.MaxAttempts,
             ExpiresAt = expiresAt,
         };
         var id = NewId();
@@ -169,6 +171,12 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         if (!IsWellFormedId(verificationId))
         {
             return OtpVerifyResult.Rejected(OtpVerificationStatus.NotFound);
+        }
+
+        if (!RequestChecks.TryNormalizeCode(code, out _))
+        {
+            // Empty, or nothing a code can be: no provider is asked, so no attempt is spent.
+            return OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode);
         }
 
         OtpSessionState? session;

@@ -1,10 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OtpClients.Diagnostics;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace OtpClients.Http;
@@ -34,6 +37,7 @@ internal static class OtpResilience
         where TOptions : OtpProviderOptions
     {
         var optionsName = http.Name;
+        http.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TelemetryOptions>, QuietAttemptTelemetry>());
         http.AddResilienceHandler(PipelineName, (builder, context) =>
         {
             context.EnableReloads<TOptions>(optionsName);
@@ -296,4 +300,28 @@ internal interface IOtpResilienceEvents
     void OnCircuitOpened(string provider, TimeSpan breakDuration);
 
     void OnCircuitClosed(string provider);
+}
+
+/// <summary>
+/// Lowers Polly's per-call events of the SDK's pipelines (an execution attempt that was not handled, the pipeline
+/// executed) from Information to Debug: one line per call at Information is noise in an app's console. Retries,
+/// breaker changes and timeouts keep their severity (Warning and above). Other pipelines of the app are not touched.
+/// </summary>
+internal sealed class QuietAttemptTelemetry : IPostConfigureOptions<TelemetryOptions>
+{
+    public void PostConfigure(string? name, TelemetryOptions options)
+    {
+        var previous = options.SeverityProvider;
+        options.SeverityProvider = args =>
+        {
+            if (args.Source.PipelineName?.StartsWith("OtpClients.", StringComparison.Ordinal) == true
+                && args.Event.Severity is ResilienceEventSeverity.Information
+                && args.Event.EventName is "ExecutionAttempt" or "PipelineExecuted" or "PipelineExecuting")
+            {
+                return ResilienceEventSeverity.Debug;
+            }
+
+            return previous?.Invoke(args) ?? args.Event.Severity;
+        };
+    }
 }

@@ -39,6 +39,7 @@ internal sealed class IdentitySite : IAsyncDisposable
         var app = await IdentitySample.BuildAsync(
             [
                 "--urls=http://127.0.0.1:0",
+                "--environment=Development", // the emulator without credentials, as `dotnet run` starts it
                 $"--ConnectionStrings:Identity=Data Source={databasePath};Pooling=false",
                 "--Logging:LogLevel:Default=Warning",
                 .. args,

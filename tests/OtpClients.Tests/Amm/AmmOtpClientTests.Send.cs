@@ -49,7 +49,7 @@ public sealed partial class AmmOtpClientTests
                 ["text"] = "Your verification code is ${verify_code}",
             }));
             Assert.That(result.IsSuccess, Is.True);
-            Assert.That(result.Challenge, Is.EqualTo(new OtpChallenge("AMM", VerifyId, "+" + Msisdn) { ExpiresAt = Clock.GetUtcNow().AddSeconds(300) }));
+            Assert.That(result.Challenge, Is.EqualTo(new OtpChallenge("AMM", VerifyId, "+" + Msisdn) { ExpiresAt = Clock.GetUtcNow().AddSeconds(300), MaxAttempts = 3 }), "AMM's max_retry when not sent");
         });
         AssertAmmHeaders(request);
     }

@@ -49,6 +49,36 @@ public sealed class ConfigurationKeysTests
         Assert.That(message, Does.Contain("Otp:Amm:Sandbx").And.Contain("Otp:Amm:Sendr is not a setting (did you mean Otp:Amm:Sender?)"));
     }
 
+    /// <summary>On main the misspelt keys came one section per start: Otp:Amm first, Otp:SendGuard only on the next run.</summary>
+    [Test]
+    public void AddOtpClient_MisspeltKeysInEverySection_AllReportedInOneStart()
+    {
+        var message = Refusal(
+            ("Otp:Amm:Sendr", "Contoso"),
+            ("Otp:SendGuard:Coldown", "00:00:30"),
+            ("Otp:Sessions:MaxAtempts", "3"),
+            ("Otp:DeliveryHealth:MinSend", "20"),
+            ("Otp:Rooutes:IL:0", "Amm"));
+
+        Assert.That(message, Does.Contain("Otp:Amm:Sendr").And.Contain("Otp:SendGuard:Coldown").And.Contain("Otp:Sessions:MaxAtempts").And.Contain("Otp:DeliveryHealth:MinSend").And.Contain("Otp:Rooutes"));
+    }
+
+    /// <summary>On main: "unknown OTP provider 'Ammm'", naming neither the path nor the provider meant.</summary>
+    [TestCase("Otp:Failover:0", "Ammm", "Otp:Failover:0 'Ammm' is not an OTP provider (did you mean Amm?)")]
+    [TestCase("Otp:Provider", "ip", "Otp:Provider 'ip' is not an OTP provider (did you mean")]
+    [TestCase("Otp:Routes:IL:1", "NinetyNineDigitl", "Otp:Routes:IL:1 'NinetyNineDigitl' is not an OTP provider (did you mean NinetyNineDigital?)")]
+    public void AddOtpClient_MisspeltProviderName_NamesItsPathAndTheProviderMeant(string key, string value, string message)
+    {
+        var values = key == "Otp:Provider"
+            ? new[] { (key, value), ("Otp:Amm:AuthKey", "k") }
+            : key.StartsWith("Otp:Routes", StringComparison.Ordinal)
+                ? new[] { ("Otp:Routes:IL:0", "Amm"), (key, value), ("Otp:Routes:*:0", "Amm"), ("Otp:Amm:AuthKey", "k"), ("Otp:Amm:AuthSecret", "s") }
+                : new[] { (key, value), ("Otp:Failover:1", "Ip1"), ("Otp:Ip1:AccountId", "ip1-1"), ("Otp:Ip1:ApiKey", "k") };
+        var exception = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddOtpClient(Config(values).GetSection("Otp")));
+
+        Assert.That(exception!.Message, Does.Contain(message));
+    }
+
     [Test]
     public void AddOtpClient_MisspeltEnvironmentVariable_Fails()
     {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Sockets;
 using System.Text.Json;
 using OtpClients.Emulator;
@@ -75,6 +77,38 @@ public sealed class CommandLineTests
             Assert.That(tool.Output, Does.Contain("Otp__Ip1__AccountId=ip1-10000"));
             Assert.That(tool.Output, Does.Contain("Otp__NinetyNineDigital__Sender=Emulator"));
             Assert.That(tool.Error, Does.Not.Contain("WARNING"), "loopback only by default");
+        });
+    }
+
+    /// <summary>On main the banner printed each provider's settings but not the provider choice: "Otp:Provider is required".</summary>
+    [Test]
+    public async Task Tool_Started_BannerIsAWholeConfigurationAsVariablesAndAsJson()
+    {
+        await using var tool = ProgramProcess.Start(Tool, ["--port", "0"]);
+        Assert.That(await tool.WaitForAsync("Press Ctrl+C to stop.", TimeSpan.FromSeconds(30)), Is.True, tool.Output + tool.Error);
+        var lines = tool.Output.Split('\n');
+        var whole = string.Join(' ', lines.SkipWhile(l => !l.StartsWith("A whole configuration", StringComparison.Ordinal)).TakeWhile(l => !l.StartsWith("or in appsettings", StringComparison.Ordinal)));
+        var variables = System.Text.RegularExpressions.Regex.Matches(whole, @"(Otp__\S+)=(\S+)").ToDictionary(m => m.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal), m => (string?)m.Groups[2].Value);
+        var json = string.Join('\n', lines.SkipWhile(l => !l.StartsWith("or in appsettings", StringComparison.Ordinal)).Skip(1).TakeWhile(l => !l.StartsWith("(one provider", StringComparison.Ordinal)));
+
+        foreach (var configuration in new[]
+        {
+            new ConfigurationBuilder().AddInMemoryCollection(variables).Build(),
+            new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build(),
+        })
+        {
+            var services = new ServiceCollection();
+            services.AddOtpClient(configuration.GetSection("Otp"));
+            await using var provider = services.BuildServiceProvider();
+            var client = provider.GetRequiredService<IOtpClient>();
+            var sent = await client.SendAsync(new OtpSendRequest("+972501234567"));
+            Assert.That(sent.IsSuccess, Is.True, sent + "\n" + json);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(variables.Keys, Does.Contain("Otp:Failover:0"));
+            Assert.That(tool.Output, Does.Contain("Microsoft.Extensions.Configuration.EnvironmentVariables"), "the package a plain console app needs");
         });
     }
 

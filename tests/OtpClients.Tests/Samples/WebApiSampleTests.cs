@@ -116,20 +116,77 @@ public sealed class WebApiSampleTests
     }
 
     [Test]
-    public async Task Send_SameNumberWithinTheCooldown_Is429WithRetryAfterAndSendsNothing()
+    public async Task Send_SameNumberWithinTheCooldown_LooksLikeASendButSendsNothingAndItsIdNeverVerifies()
     {
         using var first = await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 444 5555" });
         using var second = await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 444 5555" });
-        var problem = await second.Content.ReadFromJsonAsync<JsonObject>();
+        var firstAnswer = await first.Content.ReadFromJsonAsync<JsonObject>();
+        var decoy = await second.Content.ReadFromJsonAsync<JsonObject>();
+        var code = emulator.Outbox.LastCodeFor("+393484445555")!;
+        using var decoyCheck = await http.PostAsJsonAsync("/otp/verify", new { verificationId = decoy!["verificationId"]!.GetValue<string>(), code });
+        using var realCheck = await http.PostAsJsonAsync("/otp/verify", new { verificationId = firstAnswer!["verificationId"]!.GetValue<string>(), code });
 
         Assert.Multiple(() =>
         {
             Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
-            Assert.That(second.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(30)));
-            Assert.That(problem!["title"]!.GetValue<string>(), Is.EqualTo("RateLimited"));
-            Assert.That(problem["rule"]!.GetValue<string>(), Is.EqualTo("cooldown"));
+            Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a 429 would tell anyone that this number just asked for a code");
+            Assert.That(decoy.Select(p => p.Key), Is.EquivalentTo(firstAnswer.Select(p => p.Key)), "the same shape as a send");
+            Assert.That(decoy["verificationId"]!.GetValue<string>(), Has.Length.EqualTo(22));
+            Assert.That(decoy["provider"]!.GetValue<string>(), Is.EqualTo(firstAnswer["provider"]!.GetValue<string>()));
             Assert.That(emulator.Outbox.Messages.Count(m => m.PhoneNumber == "+393484445555"), Is.EqualTo(1), "one SMS");
+            Assert.That(decoyCheck.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(realCheck.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the first code still verifies");
+        });
+    }
+
+    [Test]
+    public async Task Verify_WithoutCode_Is400AndSpendsNoAttempt()
+    {
+        using var sent = await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 555 0202" });
+        var id = (await sent.Content.ReadFromJsonAsync<JsonObject>())!["verificationId"]!.GetValue<string>();
+        var code = emulator.Outbox.LastCodeFor("+393485550202")!;
+        var wrong = code == "0000" ? "1111" : "0000";
+
+        using var missing = await http.PostAsJsonAsync("/otp/verify", new { verificationId = id });
+        var wrongAnswers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 2; i++)
+        {
+            wrongAnswers.Add(await http.PostAsJsonAsync("/otp/verify", new { verificationId = id, code = wrong }));
+        }
+
+        using var right = await http.PostAsJsonAsync("/otp/verify", new { verificationId = id, code });
+        var verified = await right.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(verified!["verified"]!.GetValue<bool>(), Is.True, "AMM allows 3 checks: the missing code spent none of them");
+        });
+        wrongAnswers.ForEach(r => r.Dispose());
+    }
+
+    /// <summary>On main: sessions allowed 5 attempts while AMM closed the request after 3, so the 4th try, with the right code, was "InvalidCode".</summary>
+    [Test]
+    public async Task Verify_RightCodeAfterThreeWrongOnAmm_IsTooManyAttemptsNotInvalidCode()
+    {
+        using var sent = await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 555 0303" });
+        var id = (await sent.Content.ReadFromJsonAsync<JsonObject>())!["verificationId"]!.GetValue<string>();
+        var code = emulator.Outbox.LastCodeFor("+393485550303")!;
+        var wrong = code == "0000" ? "1111" : "0000";
+        var statuses = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var answer = await http.PostAsJsonAsync("/otp/verify", new { verificationId = id, code = wrong });
+            statuses.Add((await answer.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
+        }
+
+        using var right = await http.PostAsJsonAsync("/otp/verify", new { verificationId = id, code });
+        var last = (await right.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses, Is.All.EqualTo("InvalidCode"));
+            Assert.That(last, Is.EqualTo("TooManyAttempts"), "the session's cap is AMM's: the user is told to ask for a new code, not that the right code is wrong");
         });
     }
 
@@ -233,10 +290,10 @@ public sealed class WebApiSampleTests
         Assert.Multiple(() =>
         {
             Assert.That(paths.Select(p => p.Key), Is.EquivalentTo(new[] { "/otp/send", "/otp/resend", "/otp/verify" }));
-            Assert.That(paths["/otp/resend"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "400", "404", "429", "503" }));
+            Assert.That(paths["/otp/resend"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.EquivalentTo(new[] { "200", "400", "403", "404", "429", "502", "503" }));
             Assert.That(paths["/otp/send"]!["post"]!["operationId"]!.GetValue<string>(), Is.EqualTo("SendCode"));
-            Assert.That(paths["/otp/send"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "400", "403", "429", "503" }));
-            Assert.That(paths["/otp/verify"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "400", "404" }));
+            Assert.That(paths["/otp/send"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.EquivalentTo(new[] { "200", "400", "403", "429", "502", "503" }));
+            Assert.That(paths["/otp/verify"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.EquivalentTo(new[] { "200", "400", "404", "429", "502", "503" }), "every status it can return: the guard's verify rules (429), a provider's failure (502), an outage (503)");
             Assert.That(document["components"]!["schemas"]!.AsObject().Select(s => s.Key), Is.SupersetOf(new[] { "SendBody", "SendAnswer", "VerifyBody", "VerifyAnswer" }));
         });
     }
@@ -259,13 +316,21 @@ public sealed class WebApiSampleTests
     }
 }
 
-/// <summary>The Web API sample started as a newcomer would, in Production with no credentials: it uses the emulator.</summary>
+/// <summary>The Web API sample started in Production: it refuses to start without credentials, and shows no internals.</summary>
 public sealed class WebApiSampleNoCredentialsTests
 {
     [Test]
-    public async Task BuildAsync_ProductionWithoutCredentials_ServesSendOnTheEmbeddedEmulator()
+    public void BuildAsync_ProductionWithoutCredentials_RefusesToStartNamingTheSettings()
     {
-        var app = await OtpSampleApi.BuildAsync(["--urls=http://127.0.0.1:0", "--environment=Production", "--Logging:LogLevel:Default=Warning"]);
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(() => OtpSampleApi.BuildAsync(["--urls=http://127.0.0.1:0", "--environment=Production", "--Logging:LogLevel:Default=Warning"]));
+
+        Assert.That(ex!.Message, Does.Contain("Otp:Amm:AuthKey").And.Contain("UseOtpEmulator"));
+    }
+
+    [Test]
+    public async Task BuildAsync_ProductionWithTheEmulatorAskedFor_ServesSendButNoOpenApiNorHealthDetails()
+    {
+        var app = await OtpSampleApi.BuildAsync(["--urls=http://127.0.0.1:0", "--environment=Production", "--Logging:LogLevel:Default=Warning", "--UseOtpEmulator=true"]);
         await app.StartAsync();
         try
         {
@@ -274,11 +339,21 @@ public sealed class WebApiSampleNoCredentialsTests
             using var http = new HttpClient { BaseAddress = new Uri(address) };
 
             using var sent = await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 123 4567" });
+            using var openApi = await http.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+            var health = await http.GetStringAsync(new Uri("/health", UriKind.Relative));
+            emulator.Faults.Add(new OtpEmulatorFault { Provider = "AMM", StatusCode = 401, Count = null });
+            emulator.Faults.Add(new OtpEmulatorFault { Provider = "iP1", StatusCode = 401, Count = null });
+            using var failed = await http.PostAsJsonAsync("/otp/send", new { phone = "+39 348 123 9999" });
+            var problem = await failed.Content.ReadFromJsonAsync<JsonObject>();
 
             Assert.Multiple(() =>
             {
                 Assert.That(sent.StatusCode, Is.EqualTo(HttpStatusCode.OK));
                 Assert.That(emulator.Outbox.LastCodeFor("+393481234567"), Is.Not.Null);
+                Assert.That(openApi.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+                Assert.That(JsonNode.Parse(health)!.AsObject().Select(p => p.Key), Is.EqualTo(new[] { "status" }), "no provider chain or circuit states");
+                Assert.That(problem!["code"]!.GetValue<string>(), Is.EqualTo("Unauthorized"));
+                Assert.That(problem["detail"]!.GetValue<string>(), Is.EqualTo("The SMS service could not complete the request."), "no provider text outside Development");
             });
         }
         finally

@@ -47,6 +47,9 @@ namespace OtpClients.Amm;
 /// </remarks>
 public sealed class AmmOtpClient : IOtpClient
 {
+    /// <summary>The checks AMM allows per request when <c>max_retry</c> is not sent.</summary>
+    private const int DefaultMaxRetry = 3;
+
     private const string CancelCommand = "DELETE";
 
     private readonly IAmmApi api;
@@ -130,6 +133,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpSendResult.Success(new OtpChallenge(ProviderName, verifyId, phone.E164)
             {
                 ExpiresAt = timeProvider.GetUtcNow() + timeToLive,
+                MaxAttempts = maxRetry ?? DefaultMaxRetry, // AMM closes the request after that many wrong codes
             }));
         }
 
