@@ -1,0 +1,385 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OtpClients.Http;
+using Refit;
+
+namespace OtpClients.Twilio;
+
+/// <summary>
+/// Twilio Verify v2 behind <see cref="IOtpClient"/>: a send starts a verification (<c>POST
+/// Services/{ServiceSid}/Verifications</c>) whose SID (<c>VE…</c>) is the challenge id; a check posts the code with that
+/// SID (<c>VerificationCheck</c>). Registered with <c>otp.UseTwilioVerify(…)</c> or the <c>Twilio</c> configuration section.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Strict reading.</b> A check is <see cref="OtpVerificationStatus.Verified"/> only for HTTP 200 whose JSON has
+/// <c>status</c> exactly <c>approved</c>, <c>valid</c> <see langword="true"/>, and the challenge's SID (or, without a
+/// <c>sid</c>, its number in <c>to</c>); any other shape, a property given twice, or a contradiction (approved but not
+/// valid, another SID) is <see cref="OtpErrorCode.UnexpectedResponse"/>. A wrong code (<c>pending</c>, not valid) is
+/// <see cref="OtpVerificationStatus.InvalidCode"/>.
+/// </para>
+/// <para>
+/// <b>Errors</b> are mapped by Twilio's <c>code</c> first (one table, <see cref="Errors"/>), by HTTP status otherwise.
+/// Per-recipient limits (60203 too many sends, 60212 too many concurrent requests) are never retried nor failed over;
+/// Fraud Guard (60410) and geo permissions (60605) are <see cref="OtpErrorCode.NotSupported"/>, so failover tries the
+/// next provider, which may serve the number. A check on a verification Twilio no longer has (20404: expired, approved
+/// or unknown) is <see cref="OtpVerificationStatus.NotFound"/>; 60202 (5 checks spent) is
+/// <see cref="OtpVerificationStatus.TooManyAttempts"/>.
+/// </para>
+/// <para>
+/// <b>Service settings.</b> The message text, the code length and the code's lifetime belong to the Verify service in
+/// Twilio's console: a request with <see cref="OtpSendRequest.MessageTemplate"/>, <see cref="OtpSendRequest.CodeLength"/>,
+/// <see cref="OtpSendRequest.TimeToLive"/> or <see cref="OtpSendRequest.Sender"/> is refused with
+/// <see cref="OtpErrorCode.NotSupported"/> before any HTTP call. A challenge expires 10 minutes after Twilio's
+/// <c>date_created</c> (Twilio's documented lifetime) and allows 5 checks (<see cref="OtpChallenge.MaxAttempts"/>).
+/// </para>
+/// </remarks>
+public sealed partial class TwilioVerifyOtpClient : IOtpClient
+{
+    /// <summary>The provider name: <c>Twilio</c>.</summary>
+    public const string Name = "Twilio";
+
+    /// <summary>How long a verification lives, as Twilio documents.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>The checks Twilio allows per verification.</summary>
+    public const int ChecksAllowed = 5;
+
+    internal static readonly OtpOperation SendOperation = new(Name, "send", isReadOnly: false) { RecipientLimitMarkers = ["60203", "60212"] };
+    internal static readonly OtpOperation CheckOperation = new(Name, "verify", isReadOnly: false) { RecipientLimitMarkers = ["60202"] };
+    internal static readonly OtpOperation CancelOperation = new(Name, "cancel", isReadOnly: false);
+
+    /// <summary>Twilio's error codes an OTP client meets, and what each means here (the table of <c>provider-docs</c>).</summary>
+    internal static readonly IReadOnlyDictionary<int, (OtpErrorCode Code, bool Transient, bool RecipientLimit, string Meaning)> Errors = new Dictionary<int, (OtpErrorCode, bool, bool, string)>
+    {
+        [20003] = (OtpErrorCode.Unauthorized, false, false, "authentication failed: check Twilio.AccountSid and its Auth Token or API key"),
+        [20429] = (OtpErrorCode.RateLimited, true, false, "too many requests for the account"),
+        [60200] = (OtpErrorCode.InvalidRequest, false, false, "a parameter is not valid"),
+        [60203] = (OtpErrorCode.RateLimited, false, true, "too many codes were sent to this number (5 per verification)"),
+        [60205] = (OtpErrorCode.InvalidPhoneNumber, false, false, "the number is a landline, which cannot receive SMS"),
+        [60212] = (OtpErrorCode.RateLimited, false, true, "too many concurrent requests for this number"),
+        [60223] = (OtpErrorCode.NotSupported, false, false, "the channel is disabled for the service"),
+        [60238] = (OtpErrorCode.NotSupported, false, false, "Twilio blocked the verification"),
+        [60410] = (OtpErrorCode.NotSupported, false, false, "the number's prefix is blocked by Twilio's Fraud Guard"),
+        [60605] = (OtpErrorCode.NotSupported, false, false, "the number's country is blocked by the account's geo permissions"),
+    };
+
+    private static readonly RefitSettings Settings = new()
+    {
+        TransportExceptionFactory = static (_, exception, _) => exception,
+        Buffered = true,
+    };
+
+    private readonly ITwilioVerifyApi api;
+    private readonly TwilioVerifyOptions options;
+    private readonly TimeProvider timeProvider;
+    private readonly string authorization;
+
+    /// <summary>Initializes a new instance of the <see cref="TwilioVerifyOtpClient"/> class over an <see cref="HttpClient"/> whose base address is <see cref="OtpProviderOptions.BaseAddress"/>.</summary>
+    /// <param name="httpClient">The client requests go through.</param>
+    /// <param name="options">The settings (validated by <c>AddOtpClient</c> at start).</param>
+    /// <param name="timeProvider">The clock of expiries. Defaults to <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    public TwilioVerifyOtpClient(HttpClient httpClient, TwilioVerifyOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        var (user, password) = options.Credentials();
+        authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
+        api = RestService.ForGenerated<ITwilioVerifyApi>(httpClient, Settings);
+    }
+
+    /// <inheritdoc />
+    public string ProviderName => Name;
+
+    /// <inheritdoc />
+    public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!PhoneNumber.TryParse(request.PhoneNumber, out var phone, out var invalid))
+        {
+            return OtpSendResult.Failure(new OtpError(OtpErrorCode.InvalidPhoneNumber, invalid));
+        }
+
+        var owned = request.MessageTemplate is not null ? "MessageTemplate (the message text)"
+            : request.CodeLength is not null ? "CodeLength"
+            : request.TimeToLive is not null ? "TimeToLive"
+            : request.Sender is not null ? "Sender"
+            : null;
+        if (owned is not null)
+        {
+            return OtpSendResult.Failure(new OtpError(OtpErrorCode.NotSupported, $"Twilio Verify does not take {owned} per request: it is a setting of the Verify service in Twilio's console."));
+        }
+
+        var body = new Dictionary<string, string>(3) { ["To"] = phone.E164, ["Channel"] = options.Channel };
+        if (options.Locale is { } locale)
+        {
+            body["Locale"] = locale;
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await api.SendAsync(options.ServiceSid!, body, authorization, SendOperation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Transport(ex, cancellationToken, mayHaveBeenAccepted: true) is { } error)
+        {
+            return OtpSendResult.Failure(error);
+        }
+
+        using (response)
+        {
+            var (answer, unreadable) = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
+            {
+                if (answer is { } a && Text(a, "sid") is { } sid && VerificationSid().IsMatch(sid) && Text(a, "status") == "pending"
+                    && (Text(a, "to") is not { } to || PhoneNumber.TryParse(to, out var sentTo) && sentTo == phone))
+                {
+                    var created = Text(a, "date_created") is { } date && DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : timeProvider.GetUtcNow();
+                    return OtpSendResult.Success(new OtpChallenge(Name, sid, phone.E164) { ExpiresAt = created + Lifetime, MaxAttempts = ChecksAllowed });
+                }
+
+                return OtpSendResult.Failure(new OtpError(OtpErrorCode.UnexpectedResponse, "Twilio accepted the send but its answer is not a pending verification with a VE… SID" + (unreadable is null ? "." : $": {unreadable}")) { HttpStatusCode = (int)response.StatusCode, MayHaveBeenAccepted = true });
+            }
+
+            return OtpSendResult.Failure(Error(response, answer, mayHaveBeenAccepted: (int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.ServiceUnavailable));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<OtpVerifyResult> VerifyAsync(OtpVerifyRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Challenge, "request.Challenge");
+        ArgumentNullException.ThrowIfNull(request.Code, "request.Code");
+        var challenge = request.Challenge;
+        if (!string.Equals(challenge.ProviderName, Name, StringComparison.Ordinal))
+        {
+            return OtpVerifyResult.Failure(new OtpError(OtpErrorCode.InvalidRequest, $"Challenge.ProviderName is '{challenge.ProviderName}', not {Name}."));
+        }
+
+        if (challenge.Id is null || !VerificationSid().IsMatch(challenge.Id))
+        {
+            return OtpVerifyResult.Failure(new OtpError(OtpErrorCode.InvalidRequest, "Challenge.Id must be a Twilio verification SID: VE followed by 32 hexadecimal digits."));
+        }
+
+        if (!PhoneNumber.TryParse(challenge.PhoneNumber, out var phone))
+        {
+            return OtpVerifyResult.Failure(new OtpError(OtpErrorCode.InvalidRequest, "Challenge.PhoneNumber is not a phone number in international form."));
+        }
+
+        var code = string.Concat(request.Code.Where(c => c is not (' ' or '-')));
+        if (!CodePattern().IsMatch(code))
+        {
+            return OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode); // nothing a Twilio code can be: no HTTP call
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await api.CheckAsync(options.ServiceSid!, new Dictionary<string, string>(2) { ["Code"] = code, ["VerificationSid"] = challenge.Id }, authorization, CheckOperation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Transport(ex, cancellationToken, mayHaveBeenAccepted: true) is { } error)
+        {
+            return OtpVerifyResult.Failure(error);
+        }
+
+        using (response)
+        {
+            var (answer, unreadable) = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.OK && answer is { } a)
+            {
+                var status = Text(a, "status");
+                var valid = a.TryGetValue("valid", out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : (bool?)null;
+                var sid = Text(a, "sid");
+                var ours = sid is null
+                    ? Text(a, "to") is { } to && PhoneNumber.TryParse(to, out var checkedNumber) && checkedNumber == phone
+                    : string.Equals(sid, challenge.Id, StringComparison.Ordinal);
+                return (status, valid) switch
+                {
+                    ("approved", true) when ours => OtpVerifyResult.VerifiedFor(phone.E164, status),
+                    ("pending", false) when ours => OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode, status),
+                    ("canceled", false) when ours => OtpVerifyResult.Rejected(OtpVerificationStatus.Cancelled, status),
+                    ("expired", false) when ours => OtpVerifyResult.Rejected(OtpVerificationStatus.Expired, status),
+                    ("max_attempts_reached", false) when ours => OtpVerifyResult.Rejected(OtpVerificationStatus.TooManyAttempts, status),
+                    _ => OtpVerifyResult.Failure(new OtpError(OtpErrorCode.UnexpectedResponse, ours
+                        ? "Twilio's check answer is not one it documents (status and valid disagree, or are missing)."
+                        : "Twilio's check answer names another verification than the challenge's.") { HttpStatusCode = 200, MayHaveBeenAccepted = true }, status),
+                };
+            }
+
+            if (response.IsSuccessStatusCode)
+            {
+                return OtpVerifyResult.Failure(new OtpError(OtpErrorCode.UnexpectedResponse, $"Twilio answered the check with HTTP {(int)response.StatusCode}" + (unreadable is null ? "." : $": {unreadable}")) { HttpStatusCode = (int)response.StatusCode, MayHaveBeenAccepted = true });
+            }
+
+            return CodeOf(answer) switch
+            {
+                20404 => OtpVerifyResult.Rejected(OtpVerificationStatus.NotFound, "20404"),
+                60202 => OtpVerifyResult.Rejected(OtpVerificationStatus.TooManyAttempts, "60202"),
+                _ => OtpVerifyResult.Failure(Error(response, answer, mayHaveBeenAccepted: (int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.ServiceUnavailable)),
+            };
+        }
+    }
+
+    /// <summary>Cancels a verification (<c>Status=canceled</c>): its code no longer verifies.</summary>
+    /// <param name="challenge">The challenge of the send.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>Success, or the error (<see cref="OtpErrorCode.NotFound"/> when Twilio no longer has the verification).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="challenge"/> is <see langword="null"/>.</exception>
+    public async Task<OtpCancelResult> CancelAsync(OtpChallenge challenge, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        if (!string.Equals(challenge.ProviderName, Name, StringComparison.Ordinal) || challenge.Id is null || !VerificationSid().IsMatch(challenge.Id))
+        {
+            return OtpCancelResult.Failure(new OtpError(OtpErrorCode.InvalidRequest, "The challenge is not a Twilio verification (VE… SID)."));
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await api.UpdateAsync(options.ServiceSid!, challenge.Id, new Dictionary<string, string>(1) { ["Status"] = "canceled" }, authorization, CancelOperation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Transport(ex, cancellationToken, mayHaveBeenAccepted: true) is { } error)
+        {
+            return OtpCancelResult.Failure(error);
+        }
+
+        using (response)
+        {
+            var (answer, _) = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.OK && answer is { } a && Text(a, "status") == "canceled" && Text(a, "sid") == challenge.Id)
+            {
+                return OtpCancelResult.Success();
+            }
+
+            if (response.IsSuccessStatusCode)
+            {
+                return OtpCancelResult.Failure(new OtpError(OtpErrorCode.UnexpectedResponse, "Twilio's answer to the cancel is not the canceled verification.") { HttpStatusCode = (int)response.StatusCode, MayHaveBeenAccepted = true });
+            }
+
+            return OtpCancelResult.Failure(CodeOf(answer) == 20404
+                ? new OtpError(OtpErrorCode.NotFound, "Twilio no longer has the verification (expired, approved or canceled).") { ProviderCode = "20404", HttpStatusCode = (int)response.StatusCode }
+                : Error(response, answer, mayHaveBeenAccepted: false));
+        }
+    }
+
+    /// <summary>A failure before an answer: a refused connection (nothing sent), a broken one, or the attempt timeout.</summary>
+    private static OtpError? Transport(Exception exception, CancellationToken cancellationToken, bool mayHaveBeenAccepted) => exception switch
+    {
+        HttpRequestException http => new OtpError(OtpErrorCode.NetworkError, $"Twilio could not be reached ({http.HttpRequestError}).")
+        {
+            IsTransient = true,
+            MayHaveBeenAccepted = mayHaveBeenAccepted && http.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError),
+        },
+        OperationCanceledException when !cancellationToken.IsCancellationRequested => new OtpError(OtpErrorCode.Timeout, "Twilio did not answer in time.") { IsTransient = true, MayHaveBeenAccepted = mayHaveBeenAccepted },
+        _ => null,
+    };
+
+    /// <summary>Maps a refusal: Twilio's <c>code</c> first (<see cref="Errors"/>), its HTTP status otherwise.</summary>
+    private static OtpError Error(HttpResponseMessage response, Dictionary<string, JsonElement>? answer, bool mayHaveBeenAccepted)
+    {
+        var status = (int)response.StatusCode;
+        var code = CodeOf(answer);
+        var retryAfter = response.Headers.RetryAfter?.Delta;
+        if (code is { } known && Errors.TryGetValue(known, out var row))
+        {
+            return new OtpError(row.Code, $"Twilio refused the request ({known}): {row.Meaning}.")
+            {
+                ProviderCode = known.ToString(CultureInfo.InvariantCulture),
+                HttpStatusCode = status,
+                IsTransient = row.Transient,
+                IsRecipientLimit = row.RecipientLimit,
+                RetryAfter = retryAfter,
+            };
+        }
+
+        var providerCode = code?.ToString(CultureInfo.InvariantCulture);
+        return status switch
+        {
+            400 => new OtpError(OtpErrorCode.InvalidRequest, $"Twilio refused the request (HTTP 400{(code is null ? string.Empty : $", code {code}")}).") { ProviderCode = providerCode, HttpStatusCode = status },
+            401 or 403 => new OtpError(OtpErrorCode.Unauthorized, "Twilio refused the credentials: check Twilio.AccountSid and its Auth Token or API key.") { ProviderCode = providerCode, HttpStatusCode = status },
+            429 => new OtpError(OtpErrorCode.RateLimited, "Twilio throttled the request.") { ProviderCode = providerCode, HttpStatusCode = status, IsTransient = true, RetryAfter = retryAfter },
+            503 => new OtpError(OtpErrorCode.ProviderUnavailable, "Twilio is unavailable.") { ProviderCode = providerCode, HttpStatusCode = status, IsTransient = true, RetryAfter = retryAfter },
+            >= 500 => new OtpError(OtpErrorCode.ProviderError, $"Twilio failed (HTTP {status}).") { ProviderCode = providerCode, HttpStatusCode = status, IsTransient = true, MayHaveBeenAccepted = mayHaveBeenAccepted },
+            >= 300 and < 400 => new OtpError(OtpErrorCode.UnexpectedResponse, $"Twilio answered with a redirect (HTTP {status}), which is not followed.") { HttpStatusCode = status },
+            _ => new OtpError(OtpErrorCode.ProviderError, $"Twilio refused the request (HTTP {status}{(code is null ? string.Empty : $", code {code}")}).") { ProviderCode = providerCode, HttpStatusCode = status },
+        };
+    }
+
+    private static int? CodeOf(Dictionary<string, JsonElement>? answer) =>
+        answer is not null && answer.TryGetValue("code", out var code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out var value) ? value : null;
+
+    private static string? Text(Dictionary<string, JsonElement> answer, string name) =>
+        answer.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>
+    /// Reads a JSON object answer, at most <see cref="OtpProviderOptions.MaxResponseBytes"/>: its top-level properties, or
+    /// <see langword="null"/> with the reason when it is too large, not JSON, not an object, or names a property twice.
+    /// </summary>
+    private async Task<(Dictionary<string, JsonElement>? Answer, string? Problem)> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var max = options.MaxResponseBytes;
+        if (response.Content.Headers.ContentLength > max)
+        {
+            return (null, $"the answer is larger than {max} bytes");
+        }
+
+        byte[] bytes;
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var streamScope = stream.ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[4096];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > max)
+                {
+                    return (null, $"the answer is larger than {max} bytes");
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            bytes = buffer.ToArray();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (null, "the answer could not be read");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 16 });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, "the answer is not a JSON object");
+            }
+
+            var answer = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                answer[property.Name] = property.Value.Clone();
+            }
+
+            return (answer, null);
+        }
+        catch (JsonException)
+        {
+            return (null, "the answer is not valid JSON, or names a property twice");
+        }
+    }
+
+    [GeneratedRegex("^VE[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex VerificationSid();
+
+    [GeneratedRegex("^[0-9]{4,10}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CodePattern();
+}

@@ -1,0 +1,302 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using OtpClients.Tests.Infrastructure;
+using OtpClients.Twilio;
+using WireMock.RequestBuilders;
+
+namespace OtpClients.Tests.Twilio;
+
+/// <summary>
+/// Twilio Verify through <c>AddOtpClient</c> (pipeline included) against a loopback stand-in: the exact wire request of
+/// each operation (method, path, form fields, Basic auth) and the result each documented answer maps to.
+/// </summary>
+public sealed class TwilioVerifyOtpClientTests : WireMockFixture
+{
+    private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    private const string AuthToken = "twilio-auth-token";
+    private const string ServiceSid = "VA0123456789abcdef0123456789abcdef";
+    private const string Sid = "VEfedcba9876543210fedcba9876543210";
+    private const string Phone = "+393481234567";
+
+    private static IRequestBuilder SendPath => Request.Create().WithPath($"/v2/Services/{ServiceSid}/Verifications").UsingPost();
+
+    private static IRequestBuilder CheckPath => Request.Create().WithPath($"/v2/Services/{ServiceSid}/VerificationCheck").UsingPost();
+
+    private static IRequestBuilder CancelPath => Request.Create().WithPath($"/v2/Services/{ServiceSid}/Verifications/{Sid}").UsingPost();
+
+    private static string Verification(string status = "pending", bool valid = false, string sid = Sid, string to = Phone) =>
+        $$"""{"sid": "{{sid}}", "service_sid": "{{ServiceSid}}", "account_sid": "{{AccountSid}}", "to": "{{to}}", "channel": "sms", "status": "{{status}}", "valid": {{(valid ? "true" : "false")}}, "date_created": "2026-11-22T10:00:00Z", "date_updated": "2026-11-22T10:00:00Z"}""";
+
+    private static string TwilioError(int code, int status) =>
+        $$"""{"code": {{code}}, "message": "m", "more_info": "https://www.twilio.com/docs/errors/{{code}}", "status": {{status}}}""";
+
+    private (IOtpClient Client, ServiceProvider Provider) Build(Action<TwilioVerifyOptions>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddOtpClient(otp => otp.UseTwilioVerify(o =>
+        {
+            o.BaseAddress = Server.BaseAddress();
+            o.AccountSid = AccountSid;
+            o.AuthToken = AuthToken;
+            o.ServiceSid = ServiceSid;
+            o.MaxRetryAttempts = 0;
+            configure?.Invoke(o);
+        }));
+        var provider = services.BuildServiceProvider();
+        return (provider.GetRequiredService<IOtpClient>(), provider);
+    }
+
+    private static OtpChallenge Challenge => new(TwilioVerifyOtpClient.Name, Sid, Phone);
+
+    [Test]
+    public async Task SendAsync_Pending_PostsFormWithToAndChannelWithBasicAuthAndReturnsTheSid()
+    {
+        Server.Answer(SendPath, Reply.Json(201, Verification()));
+        var (client, provider) = Build(o => o.Locale = "it");
+        await using var _ = provider;
+
+        var result = await client.SendAsync(new OtpSendRequest("+39 348 123 4567"));
+
+        var request = Server.SingleRequest();
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.Method, Is.EqualTo("POST"));
+            Assert.That(request.Path, Is.EqualTo($"/v2/Services/{ServiceSid}/Verifications"));
+            Assert.That(request.Header("Content-Type"), Does.StartWith("application/x-www-form-urlencoded"));
+            Assert.That(request.Header("Authorization"), Is.EqualTo("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(AccountSid + ":" + AuthToken))));
+            Assert.That(request.Form, Is.EqualTo(new[] { KeyValuePair.Create("To", Phone), KeyValuePair.Create("Channel", "sms"), KeyValuePair.Create("Locale", "it") }));
+            Assert.That(result.Challenge, Is.EqualTo(new OtpChallenge("Twilio", Sid, Phone) { ExpiresAt = Start.AddMinutes(10), MaxAttempts = 5 }));
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_ApiKey_AuthenticatesWithTheKeyAndItsSecret()
+    {
+        Server.Answer(SendPath, Reply.Json(201, Verification()));
+        var (client, provider) = Build(o =>
+        {
+            o.AuthToken = null;
+            o.ApiKeySid = "SK0123456789abcdef0123456789abcdef";
+            o.ApiKeySecret = "key-secret";
+        });
+        await using var _ = provider;
+
+        await client.SendAsync(new OtpSendRequest(Phone));
+
+        Assert.That(Server.SingleRequest().Header("Authorization"), Is.EqualTo("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("SK0123456789abcdef0123456789abcdef:key-secret"))));
+    }
+
+    [TestCase(20003, 401, OtpErrorCode.Unauthorized, false, false)]
+    [TestCase(20429, 429, OtpErrorCode.RateLimited, true, false)]
+    [TestCase(60200, 400, OtpErrorCode.InvalidRequest, false, false)]
+    [TestCase(60203, 429, OtpErrorCode.RateLimited, false, true)]
+    [TestCase(60205, 400, OtpErrorCode.InvalidPhoneNumber, false, false)]
+    [TestCase(60212, 429, OtpErrorCode.RateLimited, false, true)]
+    [TestCase(60223, 400, OtpErrorCode.NotSupported, false, false)]
+    [TestCase(60238, 403, OtpErrorCode.NotSupported, false, false)]
+    [TestCase(60410, 403, OtpErrorCode.NotSupported, false, false)]
+    [TestCase(60605, 400, OtpErrorCode.NotSupported, false, false)]
+    public async Task SendAsync_TwilioErrorCode_MapsByCode(int code, int status, OtpErrorCode expected, bool transient, bool recipientLimit)
+    {
+        Server.Answer(SendPath, Reply.Json(status, TwilioError(code, status)));
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Code, Is.EqualTo(expected), result.ToString());
+            Assert.That(result.Error?.ProviderCode, Is.EqualTo(code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(result.Error?.IsTransient, Is.EqualTo(transient));
+            Assert.That(result.Error?.IsRecipientLimit, Is.EqualTo(recipientLimit));
+            Assert.That(result.Error?.MayHaveBeenAccepted, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_PerRecipientLimitOn429_IsNotRetried()
+    {
+        Server.Answer(SendPath, Reply.Json(429, TwilioError(60203, 429)));
+        var (client, provider) = Build(o => o.MaxRetryAttempts = 2);
+        await using var _ = provider;
+
+        var result = await client.SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.IsRecipientLimit, Is.True);
+            Assert.That(Server.RequestCount(), Is.EqualTo(1), "a per-recipient limit is never retried");
+        });
+    }
+
+    [TestCase("MessageTemplate")]
+    [TestCase("CodeLength")]
+    [TestCase("TimeToLive")]
+    [TestCase("Sender")]
+    public async Task SendAsync_SettingOwnedByTheVerifyService_IsNotSupportedWithoutHttp(string setting)
+    {
+        var (client, provider) = Build();
+        await using var _ = provider;
+        var request = setting switch
+        {
+            "MessageTemplate" => new OtpSendRequest(Phone) { MessageTemplate = "Code {code}" },
+            "CodeLength" => new OtpSendRequest(Phone) { CodeLength = 6 },
+            "TimeToLive" => new OtpSendRequest(Phone) { TimeToLive = TimeSpan.FromMinutes(5) },
+            _ => new OtpSendRequest(Phone) { Sender = "Contoso" },
+        };
+
+        var result = await client.SendAsync(request);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Code, Is.EqualTo(OtpErrorCode.NotSupported));
+            Assert.That(result.Error?.Message, Does.Contain("Verify service"));
+            Assert.That(Server.RequestCount(), Is.Zero);
+        });
+    }
+
+    [TestCase("{\"sid\": \"VE1\", \"status\": \"pending\"}", TestName = "SendAsync_SidNotAVerificationSid_IsUnexpectedResponse")]
+    [TestCase("{\"status\": \"pending\"}", TestName = "SendAsync_NoSid_IsUnexpectedResponse")]
+    [TestCase("<html>ok</html>", TestName = "SendAsync_Html_IsUnexpectedResponse")]
+    [TestCase("{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"sid\": \"VEfedcba9876543210fedcba9876543211\", \"status\": \"pending\"}", TestName = "SendAsync_SidTwice_IsUnexpectedResponse")]
+    [TestCase("{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"pending\", \"to\": \"+46701234567\"}", TestName = "SendAsync_AnotherNumber_IsUnexpectedResponse")]
+    public async Task SendAsync_Garbage_IsUnexpectedResponseThatMayHaveBeenAccepted(string body)
+    {
+        Server.Answer(SendPath, Reply.Json(201, body));
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse), result.ToString());
+            Assert.That(result.Error?.MayHaveBeenAccepted, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task VerifyAsync_Approved_PostsCodeAndVerificationSidAndVerifies()
+    {
+        Server.Answer(CheckPath, Reply.Json(200, Verification("approved", valid: true)));
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge, "123 456"));
+
+        var request = Server.SingleRequest();
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.Method, Is.EqualTo("POST"));
+            Assert.That(request.Path, Is.EqualTo($"/v2/Services/{ServiceSid}/VerificationCheck"));
+            Assert.That(request.Header("Content-Type"), Does.StartWith("application/x-www-form-urlencoded"));
+            Assert.That(request.Header("Authorization"), Does.StartWith("Basic "));
+            Assert.That(request.Form, Is.EqualTo(new[] { KeyValuePair.Create("Code", "123456"), KeyValuePair.Create("VerificationSid", Sid) }));
+            Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.Verified));
+            Assert.That(result.PhoneNumber, Is.EqualTo(Phone));
+        });
+    }
+
+    [TestCase(200, "pending", false, OtpVerificationStatus.InvalidCode)]
+    [TestCase(200, "canceled", false, OtpVerificationStatus.Cancelled)]
+    [TestCase(200, "expired", false, OtpVerificationStatus.Expired)]
+    [TestCase(200, "max_attempts_reached", false, OtpVerificationStatus.TooManyAttempts)]
+    public async Task VerifyAsync_DocumentedStatus_Maps(int status, string twilioStatus, bool valid, OtpVerificationStatus expected)
+    {
+        Server.Answer(CheckPath, Reply.Json(status, Verification(twilioStatus, valid)));
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge, "123456"));
+
+        Assert.That(result.Status, Is.EqualTo(expected), result.ToString());
+    }
+
+    [TestCase(20404, 404, OtpVerificationStatus.NotFound)]
+    [TestCase(60202, 429, OtpVerificationStatus.TooManyAttempts)]
+    public async Task VerifyAsync_TwilioErrorCode_MapsToAStatus(int code, int status, OtpVerificationStatus expected)
+    {
+        Server.Answer(CheckPath, Reply.Json(status, TwilioError(code, status)));
+        var (client, provider) = Build(o => o.MaxRetryAttempts = 2);
+        await using var _ = provider;
+
+        var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge, "123456"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(expected), result.ToString());
+            Assert.That(Server.RequestCount(), Is.EqualTo(1));
+        });
+    }
+
+    /// <summary>A success must never be guessed: each of these is UnexpectedResponse, not Verified.</summary>
+    [TestCase(201, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"approved\", \"valid\": true}", TestName = "VerifyAsync_ApprovedWith201_IsNotVerified")]
+    [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"approved\", \"valid\": false}", TestName = "VerifyAsync_ApprovedButNotValid_IsNotVerified")]
+    [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"approved\"}", TestName = "VerifyAsync_ApprovedWithoutValid_IsNotVerified")]
+    [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"Approved\", \"valid\": true}", TestName = "VerifyAsync_ApprovedInAnotherCase_IsNotVerified")]
+    [TestCase(200, "{\"sid\": \"VE00000000000000000000000000000000\", \"status\": \"approved\", \"valid\": true}", TestName = "VerifyAsync_ApprovedForAnotherSid_IsNotVerified")]
+    [TestCase(200, "{\"status\": \"approved\", \"valid\": true, \"to\": \"+46701234567\"}", TestName = "VerifyAsync_ApprovedForAnotherNumber_IsNotVerified")]
+    [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"approved\", \"valid\": true, \"valid\": true}", TestName = "VerifyAsync_ValidTwice_IsNotVerified")]
+    [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"approved\", \"valid\": \"true\"}", TestName = "VerifyAsync_ValidAsText_IsNotVerified")]
+    [TestCase(200, "[{\"status\": \"approved\", \"valid\": true}]", TestName = "VerifyAsync_Array_IsNotVerified")]
+    [TestCase(200, "approved", TestName = "VerifyAsync_PlainText_IsNotVerified")]
+    public async Task VerifyAsync_SuccessThatIsNotExactlyTheDocumentedOne_IsUnexpectedResponse(int status, string body)
+    {
+        Server.Answer(CheckPath, Reply.Json(status, body));
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge, "123456"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsVerified, Is.False);
+            Assert.That(result.Error?.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse), result.ToString());
+        });
+    }
+
+    [TestCase("VE1", TestName = "VerifyAsync_IdNotAVerificationSid_IsInvalidRequestWithoutHttp")]
+    [TestCase("../Verifications", TestName = "VerifyAsync_IdWithAPath_IsInvalidRequestWithoutHttp")]
+    public async Task VerifyAsync_BadChallengeId_IsInvalidRequestWithoutHttp(string id)
+    {
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge with { Id = id }, "123456"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Code, Is.EqualTo(OtpErrorCode.InvalidRequest));
+            Assert.That(Server.RequestCount(), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task CancelAsync_Canceled_PostsStatusCanceled()
+    {
+        Server.Answer(CancelPath, Reply.Json(200, Verification("canceled")));
+        var (_, provider) = Build();
+        await using var __ = provider;
+        var client = provider.GetRequiredService<TwilioVerifyOtpClient>();
+
+        var result = await client.CancelAsync(Challenge);
+
+        var request = Server.SingleRequest();
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.Path, Is.EqualTo($"/v2/Services/{ServiceSid}/Verifications/{Sid}"));
+            Assert.That(request.Form, Is.EqualTo(new[] { KeyValuePair.Create("Status", "canceled") }));
+            Assert.That(result.IsSuccess, Is.True, result.ToString());
+        });
+    }
+
+    [Test]
+    public void AddOtpClient_MissingServiceSid_FailsAtStartNamingTheSetting()
+    {
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Build(o => o.ServiceSid = null));
+
+        Assert.That(ex!.Message, Does.Contain("Twilio.ServiceSid"));
+    }
+}
