@@ -202,13 +202,19 @@ internal sealed class EmulatorState
     {
         Options = options;
         TimeProvider = options.TimeProvider;
-        Credentials = new OtpEmulatorCredentials(options.AmmAuthKey, options.AmmAuthSecret, options.Ip1AccountId, options.Ip1ApiKey, options.NinetyNineDigitalApiKey);
+        Credentials = new OtpEmulatorCredentials(options.AmmAuthKey, options.AmmAuthSecret, options.Ip1AccountId, options.Ip1ApiKey, options.NinetyNineDigitalApiKey)
+        {
+            TwilioAccountSid = options.TwilioAccountSid,
+            TwilioAuthToken = options.TwilioAuthToken,
+            TwilioServiceSid = options.TwilioServiceSid,
+        };
         Outbox = new OtpEmulatorOutbox(TimeProvider);
         Delivery = new OtpEmulatorDelivery(() => NotifyChanged("delivery"));
         Faults = new OtpEmulatorFaults(options.FaultSeed);
         Amm = new AmmEmulator(this);
         Ip1 = new Ip1Emulator(this);
         NinetyNineDigital = new NinetyNineDigitalEmulator(this);
+        Twilio = new TwilioVerifyEmulator(this);
     }
 
     public OtpEmulatorOptions Options { get; }
@@ -232,6 +238,8 @@ internal sealed class EmulatorState
 
     public NinetyNineDigitalEmulator NinetyNineDigital { get; private set; }
 
+    public TwilioVerifyEmulator Twilio { get; private set; }
+
     public Uri? BaseAddress { get; set; }
 
     public DateTimeOffset Now => TimeProvider.GetUtcNow();
@@ -246,6 +254,7 @@ internal sealed class EmulatorState
         OtpProviderNames.Amm => Amm.StatusOf(message.Id),
         OtpProviderNames.Ip1 => Ip1.StatusOf(message.Id),
         OtpProviderNames.NinetyNineDigital => NinetyNineDigital.StatusOf(message.Id),
+        TwilioVerifyEmulator.Name => Twilio.StatusOf(message.Id),
         _ => null,
     };
 
@@ -269,6 +278,7 @@ internal sealed class EmulatorState
         Amm = new AmmEmulator(this);
         Ip1 = new Ip1Emulator(this);
         NinetyNineDigital = new NinetyNineDigitalEmulator(this);
+        Twilio = new TwilioVerifyEmulator(this);
     }
 }
 
@@ -325,6 +335,7 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
         var provider = path.StartsWith("/sms/v2/verify/", StringComparison.OrdinalIgnoreCase) ? OtpProviderNames.Amm
             : path.StartsWith("/api/authentications", StringComparison.OrdinalIgnoreCase) ? OtpProviderNames.Ip1
             : path.StartsWith("/sms/", StringComparison.OrdinalIgnoreCase) ? OtpProviderNames.NinetyNineDigital
+            : path.StartsWith("/v2/Services/", StringComparison.Ordinal) ? TwilioVerifyEmulator.Name
             : null;
         if (provider is null)
         {
@@ -363,6 +374,7 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
     {
         OtpProviderNames.Amm => state.Amm.HandleAsync(context, path),
         OtpProviderNames.Ip1 => state.Ip1.HandleAsync(context, path),
+        TwilioVerifyEmulator.Name => state.Twilio.HandleAsync(context, path),
         _ => state.NinetyNineDigital.HandleAsync(context, path),
     };
 

@@ -40,6 +40,24 @@ public sealed class OtpEmulatorOptions
     /// <summary>Gets or sets the 99digital API key accepted. Defaults to <c>99digital-emulator-key</c>.</summary>
     public string NinetyNineDigitalApiKey { get; set; } = "99digital-emulator-key";
 
+    /// <summary>The default <see cref="TwilioAccountSid"/>.</summary>
+    public const string DefaultTwilioAccountSid = "AC0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e";
+
+    /// <summary>The default <see cref="TwilioAuthToken"/>.</summary>
+    public const string DefaultTwilioAuthToken = "twilio-emulator-token";
+
+    /// <summary>The default <see cref="TwilioServiceSid"/>.</summary>
+    public const string DefaultTwilioServiceSid = "VA0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e";
+
+    /// <summary>Gets or sets the Twilio Account SID accepted (Twilio Verify v2, HTTP Basic). Defaults to <see cref="DefaultTwilioAccountSid"/>.</summary>
+    public string TwilioAccountSid { get; set; } = DefaultTwilioAccountSid;
+
+    /// <summary>Gets or sets the Twilio Auth Token accepted. Defaults to <see cref="DefaultTwilioAuthToken"/>.</summary>
+    public string TwilioAuthToken { get; set; } = DefaultTwilioAuthToken;
+
+    /// <summary>Gets or sets the Twilio Verify service SID served. Defaults to <see cref="DefaultTwilioServiceSid"/>.</summary>
+    public string TwilioServiceSid { get; set; } = DefaultTwilioServiceSid;
+
     /// <summary>Gets the numeric 99digital senders that count as approved (local form); any other numeric sender gets reason 3. Defaults to <c>0500000000</c>.</summary>
     public ISet<string> NinetyNineDigitalApprovedSenders { get; } = new HashSet<string>(StringComparer.Ordinal) { "0500000000" };
 
