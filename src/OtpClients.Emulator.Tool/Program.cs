@@ -110,6 +110,7 @@ internal static class Program
               AMM        Otp__Amm__BaseAddress={{b}}  Otp__Amm__AuthKey={{c.AmmAuthKey}}  Otp__Amm__AuthSecret={{c.AmmAuthSecret}}
               iP1        Otp__Ip1__BaseAddress={{b}}  Otp__Ip1__AccountId={{c.Ip1AccountId}}  Otp__Ip1__ApiKey={{c.Ip1ApiKey}}
               99digital  Otp__NinetyNineDigital__BaseAddress={{b}}  Otp__NinetyNineDigital__ApiKey={{c.NinetyNineDigitalApiKey}}  Otp__NinetyNineDigital__Sender={{OtpEmulator.NinetyNineDigitalSender}}
+              Twilio     Otp__Twilio__BaseAddress={{b}}  Otp__Twilio__AccountSid={{c.TwilioAccountSid}}  Otp__Twilio__AuthToken={{c.TwilioAuthToken}}  Otp__Twilio__ServiceSid={{c.TwilioServiceSid}}  (OtpClients.Twilio; register its descriptor with services.AddOtpProvider)
               Outbox     GET {{b}}_emulator/messages
               Hosts      {{string.Join(", ", emulator.AllowedHosts)}} (add one with --allowed-host)
 

@@ -164,6 +164,22 @@ public sealed class OtpEmulator : IAsyncDisposable
     /// <summary>The 99digital sender the emulator's settings use when none is set (99digital needs one).</summary>
     public const string NinetyNineDigitalSender = "Emulator";
 
+    /// <summary>
+    /// Points Twilio Verify options (the <c>OtpClients.Twilio</c> plug-in) at the emulator with its credentials:
+    /// <c>otp.UseTwilioVerify(emulator.ConfigureTwilio)</c>.
+    /// </summary>
+    /// <param name="options">The options to set.</param>
+    public void ConfigureTwilio(OtpClients.Twilio.TwilioVerifyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.BaseAddress = BaseAddress;
+        options.AccountSid = Credentials.TwilioAccountSid;
+        options.AuthToken = Credentials.TwilioAuthToken;
+        options.ApiKeySid = null;
+        options.ApiKeySecret = null;
+        options.ServiceSid = Credentials.TwilioServiceSid;
+    }
+
     /// <summary>Forgets every code, message, setting and fault, as if just started.</summary>
     public void Reset()
     {
@@ -431,6 +447,7 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
                     ["amm"] = new JsonObject { ["authKey"] = Secret(state.Credentials.AmmAuthKey), ["authSecret"] = Secret(state.Credentials.AmmAuthSecret) },
                     ["ip1"] = new JsonObject { ["accountId"] = state.Credentials.Ip1AccountId, ["apiKey"] = Secret(state.Credentials.Ip1ApiKey) },
                     ["ninetyNineDigital"] = new JsonObject { ["apiKey"] = Secret(state.Credentials.NinetyNineDigitalApiKey), ["sender"] = OtpEmulator.NinetyNineDigitalSender },
+                    ["twilio"] = new JsonObject { ["accountSid"] = state.Credentials.TwilioAccountSid, ["authToken"] = Secret(state.Credentials.TwilioAuthToken), ["serviceSid"] = state.Credentials.TwilioServiceSid },
                     ["inbox"] = state.BaseAddress?.ToString(),
                     ["masked"] = !reveal,
                 }).ConfigureAwait(false);

@@ -7,7 +7,8 @@ using OtpClients;
 // Native AOT smoke: dotnet OtpClients.AotSmoke <emulator base address>
 // Reads the emulator's credentials (GET /_emulator), then for each provider sends a code, reads it from the emulator's
 // outbox (GET /_emulator/messages?phone=…) and verifies it, all through AddOtpClient: AMM from configuration (the
-// source-generated binder), iP1 and 99digital from code. Exit code 0 when all three verified.
+// source-generated binder), iP1, 99digital and Twilio Verify (the OtpClients.Twilio plug-in) from code. Exit code 0 when
+// all four verified.
 if (args.Length != 1 || !Uri.TryCreate(args[0], UriKind.Absolute, out var emulator))
 {
     Console.Error.WriteLine("usage: OtpClients.AotSmoke <emulator base address>");
@@ -41,10 +42,17 @@ services.AddOtpClient("99digital", otp => otp.UseNinetyNineDigital(o =>
     o.ApiKey = Credential("ninetyNineDigital", "apiKey");
     o.Sender = "AotSmoke";
 }));
+services.AddOtpClient("Twilio", otp => otp.UseTwilioVerify(o =>
+{
+    o.BaseAddress = emulator;
+    o.AccountSid = Credential("twilio", "accountSid");
+    o.AuthToken = Credential("twilio", "authToken");
+    o.ServiceSid = Credential("twilio", "serviceSid");
+}));
 await using var provider = services.BuildServiceProvider();
 
 var verified = 0;
-foreach (var (name, phone) in new[] { ("AMM", "+393481234567"), ("iP1", "+46701234567"), ("99digital", "+972501234567") })
+foreach (var (name, phone) in new[] { ("AMM", "+393481234567"), ("iP1", "+46701234567"), ("99digital", "+972501234567"), ("Twilio", "+393481112222") })
 {
     var watch = Stopwatch.StartNew();
     var client = provider.GetRequiredKeyedService<IOtpClient>(name);
@@ -62,5 +70,5 @@ foreach (var (name, phone) in new[] { ("AMM", "+393481234567"), ("iP1", "+467012
     verified += result.IsVerified ? 1 : 0;
 }
 
-Console.WriteLine(verified == 3 ? "AOT smoke: all providers verified." : $"AOT smoke: {verified} of 3 verified.");
-return verified == 3 ? 0 : 1;
+Console.WriteLine(verified == 4 ? "AOT smoke: all providers verified." : $"AOT smoke: {verified} of 4 verified.");
+return verified == 4 ? 0 : 1;

@@ -2,7 +2,7 @@
 // GET /_emulator/events; drives faults through /_emulator/faults. No framework, no build step, no external request.
 "use strict";
 
-const providers = ["AMM", "iP1", "99digital"];
+const providers = ["AMM", "iP1", "99digital", "Twilio"];
 const seen = new Set();
 let messages = [];
 let faults = [];

@@ -197,6 +197,91 @@ public sealed class TwilioEmulatorTests : EmulatorFixture
         });
     }
 
+    /// <summary>A region route IL → AMM and the default route * → Twilio, from configuration.</summary>
+    [Test]
+    public async Task Routes_IsraelToAmmAndTheRestToTwilio_FromConfiguration()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Emulator.TimeProvider);
+        services.AddOtpProvider(TwilioVerifyOtpClientBuilderExtensions.Descriptor);
+        var amm = new OtpClients.Amm.AmmOptions();
+        Emulator.ConfigureAmm(amm);
+        services.AddOtpClient(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Otp:Routes:IL:0"] = "Amm",
+            ["Otp:Routes:*:0"] = "Twilio",
+            ["Otp:Twilio:BaseAddress"] = Emulator.BaseAddress.ToString(),
+            ["Otp:Twilio:AccountSid"] = Emulator.Credentials.TwilioAccountSid,
+            ["Otp:Twilio:AuthToken"] = Emulator.Credentials.TwilioAuthToken,
+            ["Otp:Twilio:ServiceSid"] = Emulator.Credentials.TwilioServiceSid,
+            ["Otp:Amm:BaseAddress"] = amm.BaseAddress.ToString(),
+            ["Otp:Amm:AuthKey"] = amm.AuthKey,
+            ["Otp:Amm:AuthSecret"] = amm.AuthSecret,
+        }).Build().GetSection("Otp"));
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IOtpClient>();
+
+        var israeli = await client.SendAsync(new OtpSendRequest("+972501234567"));
+        var italian = await client.SendAsync(new OtpSendRequest(Phone));
+        var verified = await client.VerifyAsync(new OtpVerifyRequest(italian.Challenge!, Emulator.Outbox.LastCodeFor(Phone)!));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(israeli.Challenge?.ProviderName, Is.EqualTo("AMM"));
+            Assert.That(italian.Challenge?.ProviderName, Is.EqualTo("Twilio"));
+            Assert.That(verified.IsVerified, Is.True);
+        });
+    }
+
+    /// <summary>Sessions with the guard and delivery health, and resend, work unchanged with the plug-in in the route.</summary>
+    [Test]
+    public async Task Sessions_GuardAndDeliveryHealth_WorkUnchangedWithThePlugin()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Emulator.TimeProvider);
+        services.AddOtpClient(otp =>
+        {
+            otp.UseTwilioVerify(Emulator.ConfigureTwilio);
+            otp.UseAmm(Emulator.ConfigureAmm);
+            otp.UseFailover("Twilio", "Amm");
+            otp.UseSendGuard(g => g.AllowedRegions.Add("IT"));
+            otp.UseDeliveryHealth();
+        });
+        await using var provider = services.BuildServiceProvider();
+        var sessions = provider.GetRequiredService<IOtpVerificationSessions>();
+        Emulator.Delivery.Drop("Twilio");
+
+        var started = await sessions.StartAsync(new OtpSendRequest(Phone) { ClientIpAddress = "198.51.100.7" });
+        var tooSoon = await sessions.ResendAsync(started.VerificationId!, "198.51.100.7");
+        Clock.Advance(TimeSpan.FromSeconds(31));
+        var resent = await sessions.ResendAsync(started.VerificationId!, "198.51.100.7");
+        var verified = await sessions.CheckAsync(started.VerificationId!, Emulator.Outbox.LastDeliveredFor(Phone)!.Code, "198.51.100.7");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(started.ProviderName, Is.EqualTo("Twilio"));
+            Assert.That(tooSoon.Error?.ProviderCode, Is.EqualTo(OtpClients.Guard.OtpGuardRules.Cooldown));
+            Assert.That(resent.ProviderName, Is.EqualTo("AMM"), "the SMS Twilio dropped is resent through AMM");
+            Assert.That(verified.IsVerified, Is.True, verified.ToString());
+        });
+    }
+
+    [Test]
+    public async Task Identity_TwoFactorCodeThroughTwilio_Verifies()
+    {
+        await using var identity = new OtpClients.Tests.Identity.IdentityApp(Emulator, otp => otp.UseTwilioVerify(Emulator.ConfigureTwilio));
+        var id = await identity.CreateUserAsync("tess", Phone);
+
+        await identity.WithUserAsync(id, (users, user, _) => users.GenerateTwoFactorTokenAsync(user, "Phone"));
+        var valid = await identity.WithUserAsync(id, (users, user, _) => users.VerifyTwoFactorTokenAsync(user, "Phone", Emulator.Outbox.LastCodeFor(Phone)!));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Emulator.Outbox.Messages.Single().Provider, Is.EqualTo("Twilio"));
+            Assert.That(valid, Is.True);
+        });
+    }
+
     /// <summary>Sends Twilio's library's requests for verify.twilio.com to the emulator, path and query kept.</summary>
     private sealed class ToEmulator(Uri emulator) : DelegatingHandler(new SocketsHttpHandler())
     {
