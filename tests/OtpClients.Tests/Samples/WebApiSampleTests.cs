@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using OtpClients.Emulator;
 using OtpClients.Samples.WebApi;
+using OtpClients.Tests.Infrastructure;
 
 namespace OtpClients.Tests.Samples;
 
@@ -296,6 +297,15 @@ public sealed class WebApiSampleTests
             Assert.That(paths["/otp/verify"]!["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.EquivalentTo(new[] { "200", "400", "404", "429", "502", "503" }), "every status it can return: the guard's verify rules (429), a provider's failure (502), an outage (503)");
             Assert.That(document["components"]!["schemas"]!.AsObject().Select(s => s.Key), Is.SupersetOf(new[] { "SendBody", "SendAnswer", "VerifyBody", "VerifyAnswer" }));
         });
+    }
+
+    /// <summary>On main the sample read appsettings.json from the build output: an edit took effect only after a rebuild.</summary>
+    [Test]
+    public void BuildAsync_FromTheClone_ReadsTheProjectsOwnAppSettings()
+    {
+        var project = System.IO.Path.Combine(RepositoryRoot.Path, "samples", "OtpClients.Samples.WebApi");
+
+        Assert.That(System.IO.Path.GetFullPath(app.Environment.ContentRootPath).TrimEnd('/'), Is.EqualTo(System.IO.Path.GetFullPath(project).TrimEnd('/')));
     }
 
     [Test]
