@@ -51,6 +51,7 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
     internal static readonly OtpOperation SendOperation = new(Name, "send", isReadOnly: false) { RecipientLimitMarkers = ["60203", "60212"] };
     internal static readonly OtpOperation CheckOperation = new(Name, "verify", isReadOnly: false) { RecipientLimitMarkers = ["60202"] };
     internal static readonly OtpOperation CancelOperation = new(Name, "cancel", isReadOnly: false);
+    internal static readonly OtpOperation ReadOperation = new(Name, "get", isReadOnly: true);
 
     /// <summary>Twilio's error codes an OTP client meets, and what each means here (the table of <c>provider-docs</c>).</summary>
     internal static readonly IReadOnlyDictionary<int, (OtpErrorCode Code, bool Transient, bool RecipientLimit, string Meaning)> Errors = new Dictionary<int, (OtpErrorCode, bool, bool, string)>
@@ -224,6 +225,53 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
                 60202 => OtpVerifyResult.Rejected(OtpVerificationStatus.TooManyAttempts, "60202"),
                 _ => OtpVerifyResult.Failure(Error(response, answer, mayHaveBeenAccepted: (int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.ServiceUnavailable)),
             };
+        }
+    }
+
+    /// <summary>
+    /// Reads a verification (<c>GET Services/{ServiceSid}/Verifications/{Sid}</c>): its status as Twilio tells it
+    /// (<c>pending</c>, <c>approved</c>, <c>canceled</c>, <c>max_attempts_reached</c>, <c>expired</c>, …), read strictly.
+    /// </summary>
+    /// <param name="challenge">The challenge of the send.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>The verification, or the error (<see cref="OtpErrorCode.NotFound"/> when Twilio no longer has it).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="challenge"/> is <see langword="null"/>.</exception>
+    public async Task<TwilioVerificationResult> GetAsync(OtpChallenge challenge, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        if (!string.Equals(challenge.ProviderName, Name, StringComparison.Ordinal) || challenge.Id is null || !VerificationSid().IsMatch(challenge.Id))
+        {
+            return new TwilioVerificationResult(null, new OtpError(OtpErrorCode.InvalidRequest, "The challenge is not a Twilio verification (VE… SID)."));
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await api.GetAsync(options.ServiceSid!, challenge.Id, authorization, ReadOperation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Transport(ex, cancellationToken, mayHaveBeenAccepted: false) is { } error)
+        {
+            return new TwilioVerificationResult(null, error);
+        }
+
+        using (response)
+        {
+            var (answer, unreadable) = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.OK && answer is { } a && Text(a, "sid") == challenge.Id && Text(a, "status") is { Length: > 0 } status
+                && a.TryGetValue("valid", out var valid) && valid.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                var created = Text(a, "date_created") is { } date && DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : (DateTimeOffset?)null;
+                return new TwilioVerificationResult(new TwilioVerification(challenge.Id, status, valid.GetBoolean(), created), null);
+            }
+
+            if (response.IsSuccessStatusCode)
+            {
+                return new TwilioVerificationResult(null, new OtpError(OtpErrorCode.UnexpectedResponse, "Twilio's answer is not the verification asked for" + (unreadable is null ? "." : $": {unreadable}")) { HttpStatusCode = (int)response.StatusCode });
+            }
+
+            return new TwilioVerificationResult(null, CodeOf(answer) == 20404
+                ? new OtpError(OtpErrorCode.NotFound, "Twilio no longer has the verification.") { ProviderCode = "20404", HttpStatusCode = (int)response.StatusCode }
+                : Error(response, answer, mayHaveBeenAccepted: false));
         }
     }
 

@@ -293,6 +293,39 @@ public sealed class TwilioVerifyOtpClientTests : WireMockFixture
     }
 
     [Test]
+    public async Task GetAsync_Verification_GetsItWithBasicAuthAndReadsItsStatus()
+    {
+        Server.Answer(Request.Create().WithPath($"/v2/Services/{ServiceSid}/Verifications/{Sid}").UsingGet(), Reply.Json(200, Verification("approved", valid: true)));
+        var (_, provider) = Build();
+        await using var __ = provider;
+
+        var result = await provider.GetRequiredService<TwilioVerifyOtpClient>().GetAsync(Challenge);
+
+        var request = Server.SingleRequest();
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.Method, Is.EqualTo("GET"));
+            Assert.That(request.Path, Is.EqualTo($"/v2/Services/{ServiceSid}/Verifications/{Sid}"));
+            Assert.That(request.Header("Authorization"), Is.EqualTo("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(AccountSid + ":" + AuthToken))));
+            Assert.That(result.Verification, Is.EqualTo(new TwilioVerification(Sid, "approved", true, Start)));
+        });
+    }
+
+    [TestCase(404, "{\"code\": 20404, \"message\": \"m\", \"status\": 404}", OtpErrorCode.NotFound, TestName = "GetAsync_Gone_IsNotFound")]
+    [TestCase(200, "{\"sid\": \"VE00000000000000000000000000000000\", \"status\": \"pending\", \"valid\": false}", OtpErrorCode.UnexpectedResponse, TestName = "GetAsync_AnotherSid_IsUnexpectedResponse")]
+    [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"pending\"}", OtpErrorCode.UnexpectedResponse, TestName = "GetAsync_NoValid_IsUnexpectedResponse")]
+    public async Task GetAsync_AnswerThatIsNotTheVerification_IsAnError(int status, string body, OtpErrorCode expected)
+    {
+        Server.Answer(Request.Create().WithPath($"/v2/Services/{ServiceSid}/Verifications/{Sid}").UsingGet(), Reply.Json(status, body));
+        var (_, provider) = Build();
+        await using var __ = provider;
+
+        var result = await provider.GetRequiredService<TwilioVerifyOtpClient>().GetAsync(Challenge);
+
+        Assert.That(result.Error?.Code, Is.EqualTo(expected), result.ToString());
+    }
+
+    [Test]
     public void AddOtpClient_MissingServiceSid_FailsAtStartNamingTheSetting()
     {
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Build(o => o.ServiceSid = null));
