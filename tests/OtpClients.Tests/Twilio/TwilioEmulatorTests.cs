@@ -43,6 +43,34 @@ public sealed class TwilioEmulatorTests : EmulatorFixture
         return services.BuildServiceProvider();
     }
 
+    /// <summary>An app configured from configuration with Twilio (its descriptor registered) and AMM on the emulator, plus <paramref name="route"/>.</summary>
+    private ServiceProvider FromConfiguration(params (string Key, string Value)[] route)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Emulator.TimeProvider);
+        services.AddOtpProvider(TwilioVerifyOtpClientBuilderExtensions.Descriptor);
+        var amm = new OtpClients.Amm.AmmOptions();
+        Emulator.ConfigureAmm(amm);
+        var values = new Dictionary<string, string?>
+        {
+            ["Otp:Twilio:BaseAddress"] = Emulator.BaseAddress.ToString(),
+            ["Otp:Twilio:AccountSid"] = Emulator.Credentials.TwilioAccountSid,
+            ["Otp:Twilio:AuthToken"] = Emulator.Credentials.TwilioAuthToken,
+            ["Otp:Twilio:ServiceSid"] = Emulator.Credentials.TwilioServiceSid,
+            ["Otp:Twilio:MaxRetryAttempts"] = "0",
+            ["Otp:Amm:BaseAddress"] = amm.BaseAddress.ToString(),
+            ["Otp:Amm:AuthKey"] = amm.AuthKey,
+            ["Otp:Amm:AuthSecret"] = amm.AuthSecret,
+        };
+        foreach (var (key, value) in route)
+        {
+            values[key] = value;
+        }
+
+        services.AddOtpClient(new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("Otp"));
+        return services.BuildServiceProvider();
+    }
+
     [Test]
     public async Task OfficialTwilioLibrary_CreateThenCheck_ApprovedWithTheTextedCode()
     {
@@ -165,25 +193,7 @@ public sealed class TwilioEmulatorTests : EmulatorFixture
     [Test]
     public async Task Failover_TwilioThenAmmFromConfiguration_TwilioDownAmmSends()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton(Emulator.TimeProvider);
-        services.AddOtpProvider(TwilioVerifyOtpClientBuilderExtensions.Descriptor);
-        var amm = new OtpClients.Amm.AmmOptions();
-        Emulator.ConfigureAmm(amm);
-        services.AddOtpClient(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Otp:Failover:0"] = "Twilio",
-            ["Otp:Failover:1"] = "Amm",
-            ["Otp:Twilio:BaseAddress"] = Emulator.BaseAddress.ToString(),
-            ["Otp:Twilio:AccountSid"] = Emulator.Credentials.TwilioAccountSid,
-            ["Otp:Twilio:AuthToken"] = Emulator.Credentials.TwilioAuthToken,
-            ["Otp:Twilio:ServiceSid"] = Emulator.Credentials.TwilioServiceSid,
-            ["Otp:Twilio:MaxRetryAttempts"] = "0",
-            ["Otp:Amm:BaseAddress"] = amm.BaseAddress.ToString(),
-            ["Otp:Amm:AuthKey"] = amm.AuthKey,
-            ["Otp:Amm:AuthSecret"] = amm.AuthSecret,
-        }).Build().GetSection("Otp"));
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = FromConfiguration(("Otp:Failover:0", "Twilio"), ("Otp:Failover:1", "Amm"));
         var client = provider.GetRequiredService<IOtpClient>();
         Emulator.Faults.Add(new OtpEmulatorFault { Provider = "Twilio", StatusCode = 503, Count = null });
 
@@ -201,24 +211,7 @@ public sealed class TwilioEmulatorTests : EmulatorFixture
     [Test]
     public async Task Routes_IsraelToAmmAndTheRestToTwilio_FromConfiguration()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton(Emulator.TimeProvider);
-        services.AddOtpProvider(TwilioVerifyOtpClientBuilderExtensions.Descriptor);
-        var amm = new OtpClients.Amm.AmmOptions();
-        Emulator.ConfigureAmm(amm);
-        services.AddOtpClient(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Otp:Routes:IL:0"] = "Amm",
-            ["Otp:Routes:*:0"] = "Twilio",
-            ["Otp:Twilio:BaseAddress"] = Emulator.BaseAddress.ToString(),
-            ["Otp:Twilio:AccountSid"] = Emulator.Credentials.TwilioAccountSid,
-            ["Otp:Twilio:AuthToken"] = Emulator.Credentials.TwilioAuthToken,
-            ["Otp:Twilio:ServiceSid"] = Emulator.Credentials.TwilioServiceSid,
-            ["Otp:Amm:BaseAddress"] = amm.BaseAddress.ToString(),
-            ["Otp:Amm:AuthKey"] = amm.AuthKey,
-            ["Otp:Amm:AuthSecret"] = amm.AuthSecret,
-        }).Build().GetSection("Otp"));
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = FromConfiguration(("Otp:Routes:IL:0", "Amm"), ("Otp:Routes:*:0", "Twilio"));
         var client = provider.GetRequiredService<IOtpClient>();
 
         var israeli = await client.SendAsync(new OtpSendRequest("+972501234567"));
