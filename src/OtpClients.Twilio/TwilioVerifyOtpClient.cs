@@ -128,7 +128,7 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
         {
             response = await api.SendAsync(options.ServiceSid!, body, authorization, SendOperation, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Transport(ex, cancellationToken, mayHaveBeenAccepted: true) is { } error)
+        catch (Exception ex) when (Transport(ex, SendOperation, cancellationToken) is { } error)
         {
             return OtpSendResult.Failure(error);
         }
@@ -185,7 +185,7 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
         {
             response = await api.CheckAsync(options.ServiceSid!, new Dictionary<string, string>(2) { ["Code"] = code, ["VerificationSid"] = challenge.Id }, authorization, CheckOperation, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Transport(ex, cancellationToken, mayHaveBeenAccepted: true) is { } error)
+        catch (Exception ex) when (Transport(ex, CheckOperation, cancellationToken) is { } error)
         {
             return OtpVerifyResult.Failure(error);
         }
@@ -249,7 +249,7 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
         {
             response = await api.GetAsync(options.ServiceSid!, challenge.Id, authorization, ReadOperation, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Transport(ex, cancellationToken, mayHaveBeenAccepted: false) is { } error)
+        catch (Exception ex) when (Transport(ex, ReadOperation, cancellationToken) is { } error)
         {
             return new TwilioVerificationResult(null, error);
         }
@@ -293,7 +293,7 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
         {
             response = await api.UpdateAsync(options.ServiceSid!, challenge.Id, new Dictionary<string, string>(1) { ["Status"] = "canceled" }, authorization, CancelOperation, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Transport(ex, cancellationToken, mayHaveBeenAccepted: true) is { } error)
+        catch (Exception ex) when (Transport(ex, CancelOperation, cancellationToken) is { } error)
         {
             return OtpCancelResult.Failure(error);
         }
@@ -317,17 +317,9 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
         }
     }
 
-    /// <summary>A failure before an answer: a refused connection (nothing sent), a broken one, or the attempt timeout.</summary>
-    private static OtpError? Transport(Exception exception, CancellationToken cancellationToken, bool mayHaveBeenAccepted) => exception switch
-    {
-        HttpRequestException http => new OtpError(OtpErrorCode.NetworkError, $"Twilio could not be reached ({http.HttpRequestError}).")
-        {
-            IsTransient = true,
-            MayHaveBeenAccepted = mayHaveBeenAccepted && http.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError),
-        },
-        OperationCanceledException when !cancellationToken.IsCancellationRequested => new OtpError(OtpErrorCode.Timeout, "Twilio did not answer in time.") { IsTransient = true, MayHaveBeenAccepted = mayHaveBeenAccepted },
-        _ => null,
-    };
+    /// <summary>A failure before an answer, as the SDK maps it for every provider (timeouts, an open circuit, the connection).</summary>
+    private static OtpError? Transport(Exception exception, OtpOperation operation, CancellationToken cancellationToken) =>
+        OtpTransportErrors.TryMap(exception, operation, cancellationToken, out var error) ? error : null;
 
     /// <summary>Maps a refusal: Twilio's <c>code</c> first (<see cref="Errors"/>), its HTTP status otherwise.</summary>
     private static OtpError Error(HttpResponseMessage response, Dictionary<string, JsonElement>? answer, bool mayHaveBeenAccepted)

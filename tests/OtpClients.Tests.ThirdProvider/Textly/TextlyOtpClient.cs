@@ -63,9 +63,9 @@ public sealed class TextlyOtpClient : IOtpClient
                 ? OtpSendResult.Success(new OtpChallenge(Name, id, phone.E164))
                 : OtpSendResult.Failure(new OtpError(OtpErrorCode.UnexpectedResponse, "Textly send: no id.") { MayHaveBeenAccepted = true });
         }
-        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (OtpTransportErrors.TryMap(ex, Send, cancellationToken, out var error))
         {
-            return OtpSendResult.Failure(new OtpError(OtpErrorCode.NetworkError, "Textly send: " + ex.HttpRequestError) { IsTransient = true, MayHaveBeenAccepted = true });
+            return OtpSendResult.Failure(error); // timeouts, an open circuit, the connection: as the SDK maps them for every provider
         }
     }
 
@@ -78,7 +78,17 @@ public sealed class TextlyOtpClient : IOtpClient
             return OtpVerifyResult.Failure(new OtpError(OtpErrorCode.InvalidRequest, "The challenge is not Textly's."));
         }
 
-        using var response = await api.CheckAsync(request.Challenge.Id, new TextlyCheckBody(request.Code), options.ApiToken!, Check, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage sent;
+        try
+        {
+            sent = await api.CheckAsync(request.Challenge.Id, new TextlyCheckBody(request.Code), options.ApiToken!, Check, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (OtpTransportErrors.TryMap(ex, Check, cancellationToken, out var error))
+        {
+            return OtpVerifyResult.Failure(error);
+        }
+
+        using var response = sent;
         if (!response.IsSuccessStatusCode)
         {
             return OtpVerifyResult.Failure(FromStatus((int)response.StatusCode, mayHaveBeenAccepted: (int)response.StatusCode >= 500));

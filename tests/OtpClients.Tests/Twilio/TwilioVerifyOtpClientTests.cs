@@ -325,6 +325,34 @@ public sealed class TwilioVerifyOtpClientTests : WireMockFixture
         Assert.That(result.Error?.Code, Is.EqualTo(expected), result.ToString());
     }
 
+    /// <summary>An open circuit is an outage like any other provider's (ProviderUnavailable, nothing sent), never an exception.</summary>
+    [Test]
+    public async Task SendAsync_CircuitOpen_IsProviderUnavailableNotAnException()
+    {
+        Server.Answer(SendPath, Reply.Json(503, TwilioError(20500, 503)));
+        var (client, provider) = Build(o =>
+        {
+            o.CircuitBreaker.MinimumThroughput = 2;
+            o.CircuitBreaker.FailureRatio = 0.5;
+        });
+        await using var _ = provider;
+
+        var results = new List<OtpSendResult>();
+        for (var i = 0; i < 3; i++)
+        {
+            results.Add(await client.SendAsync(new OtpSendRequest(Phone)));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(results.Take(2).Select(r => r.Error?.Code), Is.All.EqualTo(OtpErrorCode.ProviderUnavailable));
+            Assert.That(results[2].Error?.Code, Is.EqualTo(OtpErrorCode.ProviderUnavailable), results[2].ToString());
+            Assert.That(results[2].Error?.Message, Does.Contain("circuit breaker is open"));
+            Assert.That(results[2].Error?.MayHaveBeenAccepted, Is.False);
+            Assert.That(Server.RequestCount(), Is.EqualTo(2), "the open circuit sent nothing");
+        });
+    }
+
     [Test]
     public void AddOtpClient_MissingServiceSid_FailsAtStartNamingTheSetting()
     {
