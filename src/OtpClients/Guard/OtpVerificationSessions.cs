@@ -56,12 +56,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         catch (Exception ex)
         {
             Log.SessionStoreFailed(logger, "start", "the code was sent but cannot be verified; the user must ask for a new one", ex.GetType().Name);
-            return OtpSessionStartResult.Failure(new OtpError(OtpErrorCode.ProviderUnavailable, "The code was sent, but the verification session could not be stored: ask for a new code later.")
-            {
-                MayHaveBeenAccepted = true,
-                IsTransient = true,
-                ProviderCode = OtpGuardRules.StoreUnavailable,
-            });
+            return OtpSessionStartResult.Failure(SentButNotStored("The code was sent, but the verification session could not be stored: ask for a new code later."));
         }
 
         await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent).ConfigureAwait(false);
@@ -141,12 +136,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         catch (Exception ex)
         {
             Log.SessionStoreFailed(logger, "resend", "the new code was sent but cannot be verified; the user must ask again", ex.GetType().Name);
-            return OtpSessionStartResult.Failure(new OtpError(OtpErrorCode.ProviderUnavailable, "The new code was sent, but the verification session could not be updated: ask for a new code later.")
-            {
-                MayHaveBeenAccepted = true,
-                IsTransient = true,
-                ProviderCode = OtpGuardRules.StoreUnavailable,
-            });
+            return OtpSessionStartResult.Failure(SentButNotStored("The new code was sent, but the verification session could not be updated: ask for a new code later."));
         }
 
         if (updated is null)
@@ -366,6 +356,9 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         };
 
     private static OtpVerifyResult StoreUnavailable() => OtpVerifyResult.Failure(StoreUnavailableError());
+
+    /// <summary>A code went out but the session holding it could not be written: the store's error, marked as sent.</summary>
+    private static OtpError SentButNotStored(string message) => StoreUnavailableError() with { Message = message, MayHaveBeenAccepted = true };
 
     private async Task TryCompleteAsync(string verificationId)
     {
