@@ -129,6 +129,7 @@ public sealed partial class ReadmeSnippetsTests
         _ = typeof(OtpClients.Emulator.OtpEmulator).Assembly;
         _ = typeof(Microsoft.Extensions.DependencyInjection.OtpRedisBuilderExtensions).Assembly;
         _ = typeof(Microsoft.Extensions.DependencyInjection.OtpIdentityBuilderExtensions).Assembly;
+        _ = typeof(Microsoft.Extensions.DependencyInjection.OtpIdentityUIBuilderExtensions).Assembly;
         _ = typeof(Microsoft.Extensions.DependencyInjection.OtpHealthChecksBuilderExtensions).Assembly;
         _ = typeof(Microsoft.AspNetCore.Identity.EntityFrameworkCore.IdentityDbContext).Assembly;
         _ = typeof(Microsoft.Extensions.DependencyInjection.TwilioVerifyOtpClientBuilderExtensions).Assembly;

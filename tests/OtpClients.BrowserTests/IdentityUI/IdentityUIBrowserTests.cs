@@ -1,0 +1,160 @@
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using OtpClients.BrowserTests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace OtpClients.BrowserTests.IdentityUI;
+
+/// <summary>
+/// OtpClients.Identity.UI on the app of <c>dotnet new webapp --auth Individual</c>, in a real browser: a new user
+/// registers with the template's own pages, adds a phone and confirms it with the code the emulator received, turns on
+/// SMS two-factor, signs out, and signs in with password plus texted code (and, once more, with a recovery code). Run
+/// with the template's <c>AddDefaultIdentity</c> and with <c>AddIdentity</c> + <c>AddDefaultUI</c>.
+/// </summary>
+public sealed class IdentityUIBrowserTests
+{
+    private const string Password = "Pass-word-123";
+    private const string Email = "ada@example.com";
+    private const string Phone = "+393481234567";
+
+    private TemplateAppSite? startedSite;
+    private BrowserPage? openedPage;
+
+    private TemplateAppSite Site => startedSite!;
+
+    private IPage Page => openedPage!.Page;
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        var errors = openedPage is null ? [] : await openedPage.CloseAsync();
+        if (startedSite is not null)
+        {
+            if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+            {
+                await TestContext.Out.WriteLineAsync("The template app printed:" + Environment.NewLine + startedSite.Output);
+            }
+
+            await startedSite.DisposeAsync();
+        }
+
+        Assert.That(errors, Is.Empty, "the pages logged no console errors");
+    }
+
+    private async Task StartAsync(bool useAddIdentity)
+    {
+        startedSite = await TemplateAppSite.StartAsync(useAddIdentity);
+        openedPage = await BrowserPage.OpenAsync(startedSite.BaseAddress);
+    }
+
+    private async Task LogInWithPasswordAsync()
+    {
+        await Page.GotoAsync("Identity/Account/Login");
+        await Page.GetByLabel("Email").FillAsync(Email);
+        await Page.GetByLabel("Password").FillAsync(Password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+    }
+
+    private async Task LogOutAsync()
+    {
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Logout" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Login" })).ToBeVisibleAsync();
+    }
+
+    private async Task AssertAccessibleAsync(string what)
+    {
+        var results = await Page.Locator("main").RunAxe();
+        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").ToArray();
+        Assert.That(serious, Is.Empty, what + ": " + string.Join("\n", serious.Select(v => $"{v.Impact} {v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
+    }
+
+    [TestCase(false, TestName = "SignIn_TemplateAppWithAddDefaultIdentity_PhoneConfirmedAndSmsTwoFactorSignsIn")]
+    [TestCase(true, TestName = "SignIn_TemplateAppWithAddIdentity_PhoneConfirmedAndSmsTwoFactorSignsIn")]
+    public async Task SignIn_TemplateApp_PhoneConfirmedAndSmsTwoFactorSignsIn(bool useAddIdentity)
+    {
+        await StartAsync(useAddIdentity);
+
+        // Register and confirm the account with the template's pages (no e-mail sender: the page shows the link).
+        await Page.GotoAsync("Identity/Account/Register");
+        await Page.GetByLabel("Email").FillAsync(Email);
+        await Page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await Page.GetByLabel("Confirm Password").FillAsync(Password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Click here to confirm your account" }).ClickAsync();
+        await Expect(Page.GetByText("Thank you for confirming your email.")).ToBeVisibleAsync();
+        await LogInWithPasswordAsync();
+
+        // The account menu has the package's page.
+        await Page.GetByRole(AriaRole.Link, new() { Name = $"Hello {Email}!" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Phone and SMS" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/Identity/Account/Manage/Phone$"));
+        await Expect(Page.Locator("#phone")).ToHaveAttributeAsync("aria-current", "page");
+        await AssertAccessibleAsync("the phone page, empty");
+
+        // A number that is not one: said next to the field, nothing sent.
+        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 (0)348 123 4567"); // Italy has no trunk 0: it would be another number
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Expect(Page.Locator("#number-error")).ToContainTextAsync("That is not a phone number");
+        Assert.That(Site.Emulator.Outbox.Messages, Is.Empty);
+        await AssertAccessibleAsync("the phone page with an error");
+
+        // Add the phone, get a code, ask for a new one (the provider makes a new code), confirm with the last.
+        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 348 123 4567");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("We texted a code to +39*******567.");
+        await Site.CodeAsync(Phone, 1);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send a new code" }).ClickAsync();
+        await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("We sent a new code.");
+        var code = await Site.CodeAsync(Phone, 2);
+        await AssertAccessibleAsync("the phone page, waiting for the code");
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(code);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("Your phone number is confirmed.");
+        await Expect(Page.Locator("#phone-state")).ToContainTextAsync("confirmed");
+
+        // Turn on SMS two-factor: recovery codes are shown once.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in by SMS" }).ClickAsync();
+        await Expect(Page.Locator("#two-factor-state")).ToContainTextAsync("On");
+        await Expect(Page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
+        var recoveryCode = (await Page.Locator("#recovery-codes li").First.TextContentAsync())!.Trim();
+        await AssertAccessibleAsync("the phone page with two-factor on");
+        if (!useAddIdentity)
+        {
+            await Screenshots.SaveAsync(Page, "identity-ui-phone.png");
+        }
+
+        await LogOutAsync();
+
+        // Sign in: the password, then (sent on from the stock authenticator page) a texted code.
+        await LogInWithPasswordAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/Identity/Account/LoginWithSms"));
+        await Expect(Page.Locator("#use-authenticator")).ToHaveCountAsync(0); // no authenticator app set up
+        await AssertAccessibleAsync("the SMS sign-in page");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("We texted you a code.");
+        var signInCode = await Site.CodeAsync(Phone, 3);
+        if (!useAddIdentity)
+        {
+            await Screenshots.SaveAsync(Page, "identity-ui-sign-in.png");
+        }
+
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(signInCode[0] == '9' ? "1" + signInCode[1..] : "9" + signInCode[1..]);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        await Expect(Page.Locator("#code-error")).ToHaveTextAsync("That code is not right.");
+        await AssertAccessibleAsync("the SMS sign-in page with a wrong code");
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(signInCode);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = $"Hello {Email}!" })).ToBeVisibleAsync();
+        await Expect(Page).ToHaveURLAsync(Site.BaseAddress.ToString());
+        await LogOutAsync();
+
+        // No phone at hand: a recovery code.
+        await LogInWithPasswordAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Log in with a recovery code" }).ClickAsync();
+        await Page.GetByLabel("Recovery Code").FillAsync(recoveryCode);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = $"Hello {Email}!" })).ToBeVisibleAsync();
+        Assert.That(Site.Emulator.Outbox.Messages, Has.Count.EqualTo(3), "no code was texted but the three asked for");
+    }
+}
