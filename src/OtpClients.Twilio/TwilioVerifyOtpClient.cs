@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using OtpClients.Http;
 using Refit;
@@ -91,7 +89,7 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
         this.options = options;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         var (user, password) = options.Credentials();
-        authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
+        authorization = "Basic " + OtpHttpAuthentication.BasicParameter(user, password); // once per registration
         api = RestService.ForGenerated<ITwilioVerifyApi>(httpClient, Settings);
     }
 
@@ -135,10 +133,11 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
 
         using (response)
         {
-            var (answer, unreadable) = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            var answer = await OtpProviderAnswer.ReadAsync(response, options, timeProvider, cancellationToken).ConfigureAwait(false);
+            var unreadable = answer.Problem;
             if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
             {
-                if (answer is { } a && Text(a, "sid") is { } sid && VerificationSid().IsMatch(sid) && Text(a, "status") == "pending"
+                if (answer.Json is not null && answer is var a && Text(a, "sid") is { } sid && VerificationSid().IsMatch(sid) && Text(a, "status") == "pending"
                     && (Text(a, "to") is not { } to || PhoneNumber.TryParse(to, out var sentTo) && sentTo == phone))
                 {
                     var created = Text(a, "date_created") is { } date && DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : timeProvider.GetUtcNow();
@@ -174,8 +173,7 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
             return OtpVerifyResult.Failure(new OtpError(OtpErrorCode.InvalidRequest, "Challenge.PhoneNumber is not a phone number in international form."));
         }
 
-        var code = string.Concat(request.Code.Where(c => c is not (' ' or '-')));
-        if (!CodePattern().IsMatch(code))
+        if (!OtpCodes.TryNormalize(request.Code, out var code) || !CodePattern().IsMatch(code))
         {
             return OtpVerifyResult.Rejected(OtpVerificationStatus.InvalidCode); // nothing a Twilio code can be: no HTTP call
         }
@@ -192,11 +190,12 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
 
         using (response)
         {
-            var (answer, unreadable) = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.OK && answer is { } a)
+            var answer = await OtpProviderAnswer.ReadAsync(response, options, timeProvider, cancellationToken).ConfigureAwait(false);
+            var unreadable = answer.Problem;
+            if (response.StatusCode == HttpStatusCode.OK && answer.Json is not null && answer.IsDeclaredJson && answer is var a)
             {
                 var status = Text(a, "status");
-                var valid = a.TryGetValue("valid", out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : (bool?)null;
+                var valid = a.TryGetBoolean("valid", out var v) ? v : (bool?)null;
                 var sid = Text(a, "sid");
                 var ours = sid is null
                     ? Text(a, "to") is { } to && PhoneNumber.TryParse(to, out var checkedNumber) && checkedNumber == phone
@@ -256,12 +255,13 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
 
         using (response)
         {
-            var (answer, unreadable) = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.OK && answer is { } a && Text(a, "sid") == challenge.Id && Text(a, "status") is { Length: > 0 } status
-                && a.TryGetValue("valid", out var valid) && valid.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            var answer = await OtpProviderAnswer.ReadAsync(response, options, timeProvider, cancellationToken).ConfigureAwait(false);
+            var unreadable = answer.Problem;
+            if (response.StatusCode == HttpStatusCode.OK && answer.IsDeclaredJson && answer is var a && Text(a, "sid") == challenge.Id && Text(a, "status") is { Length: > 0 } status
+                && a.TryGetBoolean("valid", out var valid))
             {
                 var created = Text(a, "date_created") is { } date && DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : (DateTimeOffset?)null;
-                return new TwilioVerificationResult(new TwilioVerification(challenge.Id, status, valid.GetBoolean(), created), null);
+                return new TwilioVerificationResult(new TwilioVerification(challenge.Id, status, valid, created), null);
             }
 
             if (response.IsSuccessStatusCode)
@@ -300,8 +300,8 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
 
         using (response)
         {
-            var (answer, _) = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.OK && answer is { } a && Text(a, "status") == "canceled" && Text(a, "sid") == challenge.Id)
+            var answer = await OtpProviderAnswer.ReadAsync(response, options, timeProvider, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.OK && Text(answer, "status") == "canceled" && Text(answer, "sid") == challenge.Id)
             {
                 return OtpCancelResult.Success();
             }
@@ -322,11 +322,11 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
         OtpTransportErrors.TryMap(exception, operation, cancellationToken, out var error) ? error : null;
 
     /// <summary>Maps a refusal: Twilio's <c>code</c> first (<see cref="Errors"/>), its HTTP status otherwise.</summary>
-    private static OtpError Error(HttpResponseMessage response, Dictionary<string, JsonElement>? answer, bool mayHaveBeenAccepted)
+    private static OtpError Error(HttpResponseMessage response, OtpProviderAnswer answer, bool mayHaveBeenAccepted)
     {
         var status = (int)response.StatusCode;
         var code = CodeOf(answer);
-        var retryAfter = response.Headers.RetryAfter?.Delta;
+        var retryAfter = answer.RetryAfter;
         if (code is { } known && Errors.TryGetValue(known, out var row))
         {
             return new OtpError(row.Code, $"Twilio refused the request ({known}): {row.Meaning}.")
@@ -352,70 +352,9 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
         };
     }
 
-    private static int? CodeOf(Dictionary<string, JsonElement>? answer) =>
-        answer is not null && answer.TryGetValue("code", out var code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out var value) ? value : null;
+    private static int? CodeOf(OtpProviderAnswer answer) => answer.TryGetInt32("code", out var code) ? code : null;
 
-    private static string? Text(Dictionary<string, JsonElement> answer, string name) =>
-        answer.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    /// <summary>
-    /// Reads a JSON object answer, at most <see cref="OtpProviderOptions.MaxResponseBytes"/>: its top-level properties, or
-    /// <see langword="null"/> with the reason when it is too large, not JSON, not an object, or names a property twice.
-    /// </summary>
-    private async Task<(Dictionary<string, JsonElement>? Answer, string? Problem)> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var max = options.MaxResponseBytes;
-        if (response.Content.Headers.ContentLength > max)
-        {
-            return (null, $"the answer is larger than {max} bytes");
-        }
-
-        byte[] bytes;
-        try
-        {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using var streamScope = stream.ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[4096];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > max)
-                {
-                    return (null, $"the answer is larger than {max} bytes");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            bytes = buffer.ToArray();
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return (null, "the answer could not be read");
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 16 });
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, "the answer is not a JSON object");
-            }
-
-            var answer = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                answer[property.Name] = property.Value.Clone();
-            }
-
-            return (answer, null);
-        }
-        catch (JsonException)
-        {
-            return (null, "the answer is not valid JSON, or names a property twice");
-        }
-    }
+    private static string? Text(OtpProviderAnswer answer, string name) => answer.TryGetString(name, out var value) ? value : null;
 
     [GeneratedRegex("^VE[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
     private static partial Regex VerificationSid();

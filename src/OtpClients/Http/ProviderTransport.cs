@@ -390,7 +390,7 @@ internal static class ProviderTransport
             },
         };
 
-    private static async Task<(byte[] Buffer, int Count)> ReadCappedAsync(HttpContent content, long? length, int max, CancellationToken cancellationToken)
+    internal static async Task<(byte[] Buffer, int Count)> ReadCappedAsync(HttpContent content, long? length, int max, CancellationToken cancellationToken)
     {
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -436,7 +436,7 @@ internal static class ProviderTransport
         }
     }
 
-    private static ReadOnlySpan<byte> TrimBody(ReadOnlySpan<byte> body)
+    internal static ReadOnlySpan<byte> TrimBody(ReadOnlySpan<byte> body)
     {
         ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
         if (body.StartsWith(bom))

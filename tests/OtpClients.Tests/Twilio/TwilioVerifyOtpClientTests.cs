@@ -257,6 +257,66 @@ public sealed class TwilioVerifyOtpClientTests : WireMockFixture
         });
     }
 
+    [Test]
+    public async Task VerifyAsync_ApprovedDeclaredAsText_IsNotVerified()
+    {
+        // A proxy or captive portal answering 200 with a copy of a good body, but not as JSON: never a verification.
+        Server.Answer(CheckPath, Reply.Text(200, Verification("approved", valid: true), "text/html"));
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge, "123456"));
+
+        Assert.That(result.Error?.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse), result.ToString());
+    }
+
+    [Test]
+    public async Task VerifyAsync_PropertyTwiceDeepInside_IsNotVerified()
+    {
+        Server.Answer(CheckPath, Reply.Json(200, Verification("approved", valid: true).TrimEnd('}') + ", \"lookup\": {\"a\": 1, \"a\": 2}}"));
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge, "123456"));
+
+        Assert.That(result.Error?.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse), result.ToString());
+    }
+
+    [Test]
+    public async Task VerifyAsync_CodeInArabicIndicDigits_PostsItInAsciiDigits()
+    {
+        // The SDK's code reading (OtpCodes.TryNormalize), the same as every built-in provider's.
+        Server.Answer(CheckPath, Reply.Json(200, Verification("approved", valid: true)));
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge, "١٢٣-٤٥٦"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Server.SingleRequest().Form, Does.Contain(KeyValuePair.Create("Code", "123456")));
+            Assert.That(result.IsVerified, Is.True, result.ToString());
+        });
+    }
+
+    [TestCase("12ab56", TestName = "VerifyAsync_CodeWithLetters_IsInvalidCodeWithoutHttp")]
+    [TestCase("123", TestName = "VerifyAsync_CodeTooShortForTwilio_IsInvalidCodeWithoutHttp")]
+    [TestCase("12345678901", TestName = "VerifyAsync_CodeTooLongForTwilio_IsInvalidCodeWithoutHttp")]
+    [TestCase("12 34!", TestName = "VerifyAsync_CodeWithPunctuation_IsInvalidCodeWithoutHttp")]
+    public async Task VerifyAsync_NotATwilioCode_IsInvalidCodeWithoutHttp(string code)
+    {
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.VerifyAsync(new OtpVerifyRequest(Challenge, code));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(OtpVerificationStatus.InvalidCode));
+            Assert.That(Server.RequestCount(), Is.Zero);
+        });
+    }
+
     [TestCase("VE1", TestName = "VerifyAsync_IdNotAVerificationSid_IsInvalidRequestWithoutHttp")]
     [TestCase("../Verifications", TestName = "VerifyAsync_IdWithAPath_IsInvalidRequestWithoutHttp")]
     public async Task VerifyAsync_BadChallengeId_IsInvalidRequestWithoutHttp(string id)
