@@ -161,6 +161,12 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
     {
         result = null;
         var region = defaultRegion is null ? null : CheckRegion(defaultRegion);
+        if (value is not null && ParsedCache.TryGet(value, region, out result))
+        {
+            error = null;
+            return true;
+        }
+
         if (!TryNormalize(value, region is not null, out var normalized, out var national, out var trunkMarker, out error))
         {
             return false;
@@ -206,6 +212,12 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
         }
 
         result = new PhoneNumber(parsed);
+        ParsedCache.Add(value!, region, result);
+        if (!string.Equals(value, result.E164, StringComparison.Ordinal))
+        {
+            ParsedCache.Add(result.E164, null, result); // the E.164 form comes next: the challenge of the check, the guard
+        }
+
         return true;
     }
 
@@ -417,4 +429,35 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
                 span[i + 1] = i < 2 || i >= d.Length - 3 ? d[i] : '*';
             }
         });
+    /// <summary>
+    /// The numbers parsed last, by the exact text and default region they were parsed from: one send or check parses the
+    /// same text several times (the guard, the route, the provider) and a check parses the E.164 form its send produced.
+    /// A fixed set of slots picked by the text's hash; a slot holds one immutable entry, replaced whole, so readers need
+    /// no lock. A hit returns the same immutable <see cref="PhoneNumber"/> a parse would have built.
+    /// </summary>
+    private static class ParsedCache
+    {
+        private const int Slots = 256;
+        private static readonly Entry?[] Entries = new Entry?[Slots];
+
+        public static bool TryGet(string value, string? region, [NotNullWhen(true)] out PhoneNumber? number)
+        {
+            if (value.Length <= MaxInputLength && Volatile.Read(ref Entries[Slot(value)]) is { } entry
+                && string.Equals(entry.Value, value, StringComparison.Ordinal) && string.Equals(entry.Region, region, StringComparison.Ordinal))
+            {
+                number = entry.Number;
+                return true;
+            }
+
+            number = null;
+            return false;
+        }
+
+        public static void Add(string value, string? region, PhoneNumber number) =>
+            Volatile.Write(ref Entries[Slot(value)], new Entry(value, region, number));
+
+        private static int Slot(string value) => string.GetHashCode(value, StringComparison.Ordinal) & (Slots - 1);
+
+        private sealed record Entry(string Value, string? Region, PhoneNumber Number);
+    }
 }

@@ -16,11 +16,16 @@ internal sealed class AllocationProfile : EventListener
     {
         await using var fixture = await Fixture.CreateAsync();
         var which = args.SkipWhile(a => a != "--probe-types").Skip(1).FirstOrDefault() ?? "sdk";
-        Func<Task> call = which switch
+        var provider = Enum.TryParse<Provider>(args.SkipWhile(a => a != "--probe-types").Skip(2).FirstOrDefault(), ignoreCase: true, out var named) ? named : Provider.Amm;
+        var verify = args.Contains("verify");
+        Func<Task> call = (which, verify) switch
         {
-            "peer" => () => fixture.PeerSend(Provider.Amm),
-            "raw" => () => fixture.HandWrittenSend(Provider.Amm),
-            _ => () => fixture.SdkSend(Provider.Amm),
+            ("peer", false) => () => fixture.PeerSend(provider),
+            ("raw", false) => () => fixture.HandWrittenSend(provider),
+            (_, false) => () => fixture.SdkSend(provider),
+            ("peer", true) => () => fixture.PeerVerify(provider),
+            ("raw", true) => () => fixture.HandWrittenVerify(provider),
+            (_, true) => () => fixture.SdkVerify(provider),
         };
         for (var i = 0; i < 2000; i++)
         {
@@ -36,7 +41,7 @@ internal sealed class AllocationProfile : EventListener
 
         profile.recording = false;
         var total = profile.samples.Values.Sum();
-        Console.WriteLine($"AMM send ({which}): {total} samples");
+        Console.WriteLine($"{provider} {(verify ? "verify" : "send")} ({which}): {total} samples");
         foreach (var (type, count) in profile.samples.OrderByDescending(p => p.Value).Take(40))
         {
             Console.WriteLine($"{count * 100.0 / total,6:0.0} %  {type}");

@@ -41,11 +41,7 @@ internal static class ProviderTransport
         where TContent : class
         where TError : class
     {
-        var logger = channel.Logger;
-        var timeProvider = channel.TimeProvider;
-        var options = channel.Options;
-        var maxResponseBytes = options.MaxResponseBytes;
-        var start = logger.IsEnabled(LogLevel.Debug) ? timeProvider.GetTimestamp() : 0;
+        var start = channel.Logger.IsEnabled(LogLevel.Debug) ? channel.TimeProvider.GetTimestamp() : 0;
         HttpResponseMessage response;
         try
         {
@@ -53,15 +49,37 @@ internal static class ProviderTransport
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
-            LogExchange(logger, operation, null, start, timeProvider, null, ex);
+            LogExchange(channel.Logger, operation, null, start, channel.TimeProvider, null, ex);
             throw Canceled(ex, operation, WireCancellation(ex)?.MayHaveBeenAccepted ?? false, cancellationToken);
         }
         catch (Exception ex) when (TryMapException(ex, operation, cancellationToken, out var error))
         {
-            LogExchange(logger, operation, null, start, timeProvider, null, ex);
+            LogExchange(channel.Logger, operation, null, start, channel.TimeProvider, null, ex);
             return new ApiResponse<TContent, TError> { TransportError = error };
         }
 
+        // The body, in a frame of its own that completes without suspending when the body has arrived with the headers
+        // (small answers on a kept-alive connection): this frame, suspended on the headers, stays small.
+        return await ReadAnswerAsync(response, operation, contentInfo, errorInfo, channel, start, strict, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads and disposes an answer whose headers arrived (see <see cref="ReceiveAsync"/>).</summary>
+    private static async ValueTask<ApiResponse<TContent, TError>> ReadAnswerAsync<TContent, TError>(
+        HttpResponseMessage response,
+        OtpOperation operation,
+        JsonTypeInfo<TContent> contentInfo,
+        JsonTypeInfo<TError>? errorInfo,
+        ProviderChannel channel,
+        long start,
+        bool strict,
+        CancellationToken cancellationToken)
+        where TContent : class
+        where TError : class
+    {
+        var logger = channel.Logger;
+        var timeProvider = channel.TimeProvider;
+        var options = channel.Options;
+        var maxResponseBytes = options.MaxResponseBytes;
         using (response)
         {
             LogExchange(logger, operation, response.RequestMessage, start, timeProvider, response, null);
@@ -390,7 +408,7 @@ internal static class ProviderTransport
             },
         };
 
-    internal static async Task<(byte[] Buffer, int Count)> ReadCappedAsync(HttpContent content, long? length, int max, CancellationToken cancellationToken)
+    internal static async ValueTask<(byte[] Buffer, int Count)> ReadCappedAsync(HttpContent content, long? length, int max, CancellationToken cancellationToken)
     {
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))

@@ -35,12 +35,21 @@ internal sealed class ProviderWireHandler : DelegatingHandler
     /// Gets the tracker of a request with a body, for a handler that sends a copy of it (the forwarder). A request
     /// without a body has nothing to re-post; its answer's URI is still checked.
     /// </summary>
-    public static WireTracker? TrackerOf(HttpRequestMessage request) => (request.Content as WriteTrackingContent)?.Tracker;
+    public static WireTracker? TrackerOf(HttpRequestMessage request) => request.Content switch
+    {
+        TrackedContent own => own.Tracker,
+        WriteTrackingContent wrapped => wrapped.Tracker,
+        _ => null,
+    };
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var tracker = new WireTracker(request);
-        if (request.Content is WriteTrackingContent wrapped)
+        if (request.Content is TrackedContent own)
+        {
+            own.Tracker = tracker; // the SDK's own body reports itself: no wrapper
+        }
+        else if (request.Content is WriteTrackingContent wrapped)
         {
             // A retry re-sends the body of an earlier attempt: it now reports to this attempt's tracker.
             wrapped.Tracker = tracker;

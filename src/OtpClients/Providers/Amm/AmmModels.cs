@@ -14,51 +14,50 @@ internal sealed record AmmSendForm(string To, string Text)
     public int? MaxRetry { get; init; }
     public int? TtlSeconds { get; init; }
 
-    /// <summary>The form fields, in the documented order; Refit encodes them as <c>application/x-www-form-urlencoded</c>.</summary>
-    public Dictionary<string, string> ToFields()
+    /// <summary>The form fields, in the documented order, as the <c>application/x-www-form-urlencoded</c> body.</summary>
+    public FormBody ToBody()
     {
         var count = 2 + (From is null ? 0 : 1) + (Sandbox ? 1 : 0) + (AppId is null ? 0 : 1) + (Encoding is null ? 0 : 1) + (CodeLength is null ? 0 : 1) + (MaxRetry is null ? 0 : 1) + (TtlSeconds is null ? 0 : 1);
-        var fields = new Dictionary<string, string>(count, StringComparer.Ordinal)
-        {
-            ["to"] = To,
-            ["text"] = Text,
-        };
+        var fields = new (string Name, string Value)[count];
+        var at = 0;
+        fields[at++] = ("to", To);
+        fields[at++] = ("text", Text);
         if (From is not null)
         {
-            fields["from"] = From;
+            fields[at++] = ("from", From);
         }
 
         if (Sandbox)
         {
-            fields["sandbox"] = "true";
+            fields[at++] = ("sandbox", "true");
         }
 
         if (AppId is not null)
         {
-            fields["app_id"] = AppId;
+            fields[at++] = ("app_id", AppId);
         }
 
         if (Encoding is { } encoding)
         {
-            fields["encoding"] = encoding switch { AmmEncoding.Ucs2 => "UCS2", AmmEncoding.Auto => "AUTO", _ => "7BIT" };
+            fields[at++] = ("encoding", encoding switch { AmmEncoding.Ucs2 => "UCS2", AmmEncoding.Auto => "AUTO", _ => "7BIT" });
         }
 
         if (CodeLength is { } length)
         {
-            fields["code_len"] = length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            fields[at++] = ("code_len", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (MaxRetry is { } retry)
         {
-            fields["max_retry"] = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            fields[at++] = ("max_retry", retry.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (TtlSeconds is { } ttl)
         {
-            fields["ttl"] = ttl.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            fields[at++] = ("ttl", ttl.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        return fields;
+        return new FormBody(fields);
     }
 }
 

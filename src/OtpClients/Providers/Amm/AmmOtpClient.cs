@@ -122,7 +122,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpSendResult.Failure(invalid));
         }
 
-        var response = await ProviderTransport.ReceiveAsync(api.SendAsync(form.ToFields(), credentials, AmmOperations.Send, cancellationToken), AmmOperations.Send, AmmJsonContext.Default.AmmSendResponse, AmmJsonContext.Default.AmmErrorResponse, channel, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.SendAsync(form.ToBody(), credentials, AmmOperations.Send, cancellationToken), AmmOperations.Send, AmmJsonContext.Default.AmmSendResponse, AmmJsonContext.Default.AmmErrorResponse, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpSendResult.Failure(transport));
@@ -260,7 +260,7 @@ public sealed class AmmOtpClient : IOtpClient
             return scope.Done(OtpCancelResult.Failure(RequestChecks.InvalidRequest($"verifyId is empty or malformed (1 to {RequestChecks.MaxChallengeIdLength} characters, no white space).")));
         }
 
-        var response = await ProviderTransport.ReceiveAsync(api.CommandAsync(new Dictionary<string, string>(2, StringComparer.Ordinal) { ["verify_id"] = verifyId, ["command"] = CancelCommand }, credentials, AmmOperations.Command, cancellationToken), AmmOperations.Command, AmmJsonContext.Default.AmmCommandResponse, AmmJsonContext.Default.AmmErrorResponse, channel, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.CommandAsync(new FormBody(("verify_id", verifyId), ("command", CancelCommand)), credentials, AmmOperations.Command, cancellationToken), AmmOperations.Command, AmmJsonContext.Default.AmmCommandResponse, AmmJsonContext.Default.AmmErrorResponse, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpCancelResult.Failure(transport));

@@ -16,7 +16,7 @@ internal interface IAmmApi
     /// <summary><c>POST /sms/v2/verify/send</c>: sends a code.</summary>
     [Post("/sms/v2/verify/send")]
     Task<HttpResponseMessage> SendAsync(
-        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        [Body] HttpContent form,
         [Authorize("Basic")] string credentials,
         [Property(OtpOperation.PropertyKey)] OtpOperation operation,
         CancellationToken cancellationToken);
@@ -34,7 +34,7 @@ internal interface IAmmApi
     /// <summary><c>POST /sms/v2/verify/command</c> with <c>verify_id</c> and <c>command</c>: <c>DELETE</c> cancels a code.</summary>
     [Post("/sms/v2/verify/command")]
     Task<HttpResponseMessage> CommandAsync(
-        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        [Body] HttpContent form,
         [Authorize("Basic")] string credentials,
         [Property(OtpOperation.PropertyKey)] OtpOperation operation,
         CancellationToken cancellationToken);

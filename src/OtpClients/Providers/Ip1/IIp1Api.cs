@@ -16,7 +16,7 @@ internal interface IIp1Api
     /// <summary><c>POST /api/authentications</c>: creates and sends an authentication.</summary>
     [Post("/api/authentications")]
     Task<HttpResponseMessage> CreateAsync(
-        [Body(buffered: true)] Ip1NewAuthenticationDto body,
+        [Body] HttpContent body,
         [Authorize("Basic")] string credentials,
         [Property(OtpOperation.PropertyKey)] OtpOperation operation,
         CancellationToken cancellationToken);
@@ -24,7 +24,7 @@ internal interface IIp1Api
     /// <summary><c>POST /api/authentications/validate</c>: checks (and on success consumes) a code, keyed by phone and code.</summary>
     [Post("/api/authentications/validate")]
     Task<HttpResponseMessage> ValidateAsync(
-        [Body(buffered: true)] Ip1ValidateDto body,
+        [Body] HttpContent body,
         [Authorize("Basic")] string credentials,
         [Property(OtpOperation.PropertyKey)] OtpOperation operation,
         CancellationToken cancellationToken);
@@ -54,7 +54,7 @@ internal interface IIp1Api
     /// <summary><c>PUT /api/authentications/settings</c>: replaces the account defaults (null = unset).</summary>
     [Put("/api/authentications/settings")]
     Task<HttpResponseMessage> UpdateSettingsAsync(
-        [Body(buffered: true)] Ip1SettingsDto body,
+        [Body] HttpContent body,
         [Authorize("Basic")] string credentials,
         [Property(OtpOperation.PropertyKey)] OtpOperation operation,
         CancellationToken cancellationToken);

@@ -125,7 +125,7 @@ public sealed class Ip1OtpClient : IOtpClient
             return scope.Done(OtpSendResult.Failure(invalid));
         }
 
-        var response = await ProviderTransport.ReceiveAsync(api.CreateAsync(body, credentials, Ip1Operations.Create, cancellationToken), Ip1Operations.Create, Ip1JsonContext.Default.Ip1AuthenticationIdDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.CreateAsync(JsonBody.Create(body, Ip1JsonContext.Default.Ip1NewAuthenticationDto), credentials, Ip1Operations.Create, cancellationToken), Ip1Operations.Create, Ip1JsonContext.Default.Ip1AuthenticationIdDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpSendResult.Failure(transport));
@@ -162,7 +162,7 @@ public sealed class Ip1OtpClient : IOtpClient
             return scope.Done(OtpVerifyResult.Failure(invalidId));
         }
 
-        var response = await ProviderTransport.ReceiveAsync(api.ValidateAsync(new Ip1ValidateDto { Phone = phone!.Digits, Code = code }, credentials, Ip1Operations.Validate, cancellationToken), Ip1Operations.Validate, Ip1JsonContext.Default.Ip1ValidationDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken, strict: true).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.ValidateAsync(JsonBody.Create(new Ip1ValidateDto { Phone = phone!.Digits, Code = code }, Ip1JsonContext.Default.Ip1ValidateDto), credentials, Ip1Operations.Validate, cancellationToken), Ip1Operations.Validate, Ip1JsonContext.Default.Ip1ValidationDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken, strict: true).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpVerifyResult.Failure(transport));
@@ -329,7 +329,7 @@ public sealed class Ip1OtpClient : IOtpClient
             return scope.Done(OtpResult<Ip1Settings>.Failure(invalid));
         }
 
-        var response = await ProviderTransport.ReceiveAsync(api.UpdateSettingsAsync(dto, credentials, Ip1Operations.UpdateSettings, cancellationToken), Ip1Operations.UpdateSettings, Ip1JsonContext.Default.Ip1SettingsDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
+        var response = await ProviderTransport.ReceiveAsync(api.UpdateSettingsAsync(JsonBody.Create(dto, Ip1JsonContext.Default.Ip1SettingsDto), credentials, Ip1Operations.UpdateSettings, cancellationToken), Ip1Operations.UpdateSettings, Ip1JsonContext.Default.Ip1SettingsDto, Ip1JsonContext.Default.Ip1ErrorDto, channel, cancellationToken).ConfigureAwait(false);
         if (response.TransportError is { } transport)
         {
             return scope.Done(OtpResult<Ip1Settings>.Failure(transport));

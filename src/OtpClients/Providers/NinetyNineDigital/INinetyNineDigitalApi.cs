@@ -21,7 +21,7 @@ internal interface INinetyNineDigitalApi
     [Post("/{**path}")]
     Task<HttpResponseMessage> PostFormAsync(
         string path,
-        [Body] MultipartFormDataContent form,
+        [Body] HttpContent form,
         [Property(OtpOperation.PropertyKey)] OtpOperation operation,
         CancellationToken cancellationToken);
 }
@@ -33,38 +33,91 @@ internal static class NinetyNineDigitalOperations
     public static readonly OtpOperation Check = new(OtpProviderNames.NinetyNineDigital, "check", isReadOnly: false);
 }
 
-/// <summary>Builds 99digital's multipart forms: one plain part per field, in the order given.</summary>
-internal static class NinetyNineDigitalForm
+/// <summary>
+/// 99digital's multipart form (<c>multipart/form-data</c>): one plain part per field, in the order given, each with a
+/// quoted name, no content type and no file name, as the provider's <c>curl -F</c> examples send it. Written straight to
+/// the connection from the field values (its length known in advance), instead of one content object, header
+/// collection and byte array per field.
+/// </summary>
+internal sealed class NinetyNineDigitalForm : TrackedContent
 {
-    public static MultipartFormDataContent Send(string apiKey, string from, string to, string? message)
-    {
-        var form = Create(("apiKey", apiKey), ("from", from), ("to", to));
-        if (message is not null)
-        {
-            Add(form, "message", message);
-        }
+    /// <summary>The boundary: random per process (the values are the key, a number, a code and the message text).</summary>
+    private static readonly string ProcessBoundary = "otpclients-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
-        return form;
+    private readonly (string Name, string Value)[] fields;
+    private readonly string boundary;
+
+    private NinetyNineDigitalForm(params (string Name, string Value)[] fields)
+    {
+        this.fields = fields;
+        // A value holding the boundary (only a message template could) gets a boundary of its own.
+        boundary = Array.Exists(fields, f => f.Value.Contains(ProcessBoundary, StringComparison.Ordinal))
+            ? "otpclients-" + Guid.NewGuid().ToString("N")
+            : ProcessBoundary;
+        var type = new MediaTypeHeaderValue("multipart/form-data");
+        type.Parameters.Add(new NameValueHeaderValue("boundary", "\"" + boundary + "\""));
+        Headers.ContentType = type;
     }
 
-    public static MultipartFormDataContent Check(string apiKey, string to, string code) =>
-        Create(("apiKey", apiKey), ("to", to), ("code", code));
+    public static NinetyNineDigitalForm Send(string apiKey, string from, string to, string? message) =>
+        message is null
+            ? new(("apiKey", apiKey), ("from", from), ("to", to))
+            : new(("apiKey", apiKey), ("from", from), ("to", to), ("message", message));
 
-    private static MultipartFormDataContent Create(params ReadOnlySpan<(string Name, string Value)> fields)
+    public static NinetyNineDigitalForm Check(string apiKey, string to, string code) =>
+        new(("apiKey", apiKey), ("to", to), ("code", code));
+
+    // --{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n per field, then --{boundary}--\r\n
+    private const string DispositionStart = "\r\nContent-Disposition: form-data; name=\"";
+    private const string DispositionEnd = "\"\r\n\r\n";
+
+    protected override bool TryComputeLength(out long length)
     {
-        var form = new MultipartFormDataContent();
+        length = Length();
+        return true;
+    }
+
+    protected override async Task WriteAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var length = Length();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var span = buffer.AsSpan();
+            var at = 0;
+            foreach (var (name, value) in fields)
+            {
+                at += Write(span[at..], "--");
+                at += Write(span[at..], boundary);
+                at += Write(span[at..], DispositionStart);
+                at += Write(span[at..], name);
+                at += Write(span[at..], DispositionEnd);
+                at += Write(span[at..], value);
+                at += Write(span[at..], "\r\n");
+            }
+
+            at += Write(span[at..], "--");
+            at += Write(span[at..], boundary);
+            at += Write(span[at..], "--\r\n");
+            await stream.WriteAsync(buffer.AsMemory(0, at), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private int Length()
+    {
+        var framing = 2 + boundary.Length + DispositionStart.Length + DispositionEnd.Length + 2;
+        var length = 2 + boundary.Length + 4;
         foreach (var (name, value) in fields)
         {
-            Add(form, name, value);
+            length += framing + Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
         }
 
-        return form;
+        return length;
     }
 
-    private static void Add(MultipartFormDataContent form, string name, string value)
-    {
-        var part = new ByteArrayContent(Encoding.UTF8.GetBytes(value));
-        part.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"" + name + "\"" };
-        form.Add(part);
-    }
+    private static int Write(Span<byte> destination, string text) => Encoding.UTF8.GetBytes(text, destination);
 }
