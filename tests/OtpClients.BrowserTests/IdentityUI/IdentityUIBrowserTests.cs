@@ -157,4 +157,27 @@ public sealed class IdentityUIBrowserTests
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = $"Hello {Email}!" })).ToBeVisibleAsync();
         Assert.That(Site.Emulator.Outbox.Messages, Has.Count.EqualTo(3), "no code was texted but the three asked for");
     }
+
+    [Test]
+    public async Task SendCode_HostilePagePostsWithoutTheAntiforgeryToken_RefusedAndNothingTexted()
+    {
+        // What a page on another site can send from the victim's browser: a form POST to the texting handlers, without
+        // the antiforgery token of the app's own form. Nor does a page load text anyone.
+        startedSite = await TemplateAppSite.StartAsync(useAddIdentity: false);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Site.BaseAddress };
+        using var form = new FormUrlEncodedContent([KeyValuePair.Create("Number", "+39 348 123 4567")]);
+
+        using var manage = await http.PostAsync("Identity/Account/Manage/Phone?handler=SendCode", form);
+        using var signIn = await http.PostAsync("Identity/Account/LoginWithSms?handler=Send", form);
+        using var page = await http.GetAsync("Identity/Account/LoginWithSms");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)manage.StatusCode, Is.EqualTo(400).Or.EqualTo(302), "the phone page's send: refused (no token), or sent to the login page (no account)");
+            Assert.That((int)signIn.StatusCode, Is.EqualTo(400), "the sign-in page's send");
+            Assert.That((int)page.StatusCode, Is.EqualTo(302), "the sign-in page without a password step first");
+            Assert.That(page.Headers.Location?.ToString(), Does.Contain("/Identity/Account/Login"));
+            Assert.That(Site.Emulator.Outbox.Messages, Is.Empty);
+        });
+    }
 }
