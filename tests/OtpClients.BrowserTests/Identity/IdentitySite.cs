@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using OtpClients.BrowserTests.Infrastructure;
 using OtpClients.Emulator;
 using OtpClients.Samples.Identity;
 
@@ -61,22 +62,7 @@ internal sealed class IdentitySite : IAsyncDisposable
     }
 
     /// <summary>Waits (up to 5 s) for the emulator's outbox to hold <paramref name="count"/> messages to <paramref name="phone"/>, and returns the last code.</summary>
-    public async Task<string> CodeAsync(string phone, int count)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var messages = Emulator.Outbox.Messages.Where(m => m.PhoneNumber == phone).ToArray();
-            if (messages.Length >= count)
-            {
-                return messages[^1].Code;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"The emulator's outbox holds fewer than {count} messages to that number.");
-        return string.Empty;
-    }
+    public Task<string> CodeAsync(string phone, int count) => Outbox.CodeAsync(Emulator, phone, count);
 
     public async ValueTask DisposeAsync()
     {

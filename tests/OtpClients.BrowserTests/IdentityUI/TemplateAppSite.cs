@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using OtpClients.BrowserTests.Infrastructure;
 using OtpClients.Emulator;
 
 namespace OtpClients.BrowserTests.IdentityUI;
@@ -45,8 +46,15 @@ internal sealed partial class TemplateAppSite : IAsyncDisposable
     public static async Task<TemplateAppSite> StartAsync(bool useAddIdentity)
     {
         var projectDirectory = FindProjectDirectory();
+        Directory.CreateDirectory(Path.Combine(projectDirectory, "bin"));
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
         var dll = Path.Combine(projectDirectory, "bin", configuration, "net10.0", "IdentityTemplateApp.dll");
+        if (!File.Exists(dll))
+        {
+            // Built as a reference in another configuration than the tests' (a build of this project alone).
+            dll = Directory.EnumerateFiles(Path.Combine(projectDirectory, "bin"), "IdentityTemplateApp.dll", SearchOption.AllDirectories)
+                .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault() ?? dll;
+        }
         Assert.That(File.Exists(dll), Is.True, $"The template app is built ({dll}).");
 
         var databasePath = Path.Combine(Path.GetTempPath(), $"otp-template-{Guid.NewGuid():N}.db");
@@ -121,22 +129,7 @@ internal sealed partial class TemplateAppSite : IAsyncDisposable
     }
 
     /// <summary>Waits (up to 5 s) for the emulator's outbox to hold <paramref name="count"/> messages to <paramref name="phone"/>, and returns the last code.</summary>
-    public async Task<string> CodeAsync(string phone, int count)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var messages = Emulator.Outbox.Messages.Where(m => m.PhoneNumber == phone).ToArray();
-            if (messages.Length >= count)
-            {
-                return messages[^1].Code;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"The emulator's outbox holds fewer than {count} messages to that number.");
-        return string.Empty;
-    }
+    public Task<string> CodeAsync(string phone, int count) => Outbox.CodeAsync(Emulator, phone, count);
 
     public async ValueTask DisposeAsync()
     {
