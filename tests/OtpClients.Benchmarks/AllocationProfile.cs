@@ -1,17 +1,11 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Tracing;
-
 namespace OtpClients.Benchmarks;
 
 /// <summary>
 /// <c>--probe-types</c>: which types a call allocates, sampled by the runtime's allocation ticks (one event per ~100 KB
 /// allocated, with the type that crossed the threshold). A diagnostic to find where bytes go; not a benchmark.
 /// </summary>
-internal sealed class AllocationProfile : EventListener
+internal static class AllocationProfile
 {
-    private readonly ConcurrentDictionary<string, int> samples = new();
-    private volatile bool recording;
-
     public static async Task RunAsync(string[] args)
     {
         await using var fixture = await Fixture.CreateAsync();
@@ -32,37 +26,19 @@ internal sealed class AllocationProfile : EventListener
             await call();
         }
 
-        using var profile = new AllocationProfile();
-        profile.recording = true;
+        using var ticks = new Layers.Ticks();
+        ticks.Recording = true;
         for (var i = 0; i < 50000; i++)
         {
             await call();
         }
 
-        profile.recording = false;
-        var total = profile.samples.Values.Sum();
+        ticks.Recording = false;
+        var total = ticks.Samples.Values.Sum();
         Console.WriteLine($"{provider} {(verify ? "verify" : "send")} ({which}): {total} samples");
-        foreach (var (type, count) in profile.samples.OrderByDescending(p => p.Value).Take(40))
+        foreach (var (type, count) in ticks.Samples.OrderByDescending(p => p.Value).Take(40))
         {
             Console.WriteLine($"{count * 100.0 / total,6:0.0} %  {type}");
-        }
-    }
-
-    protected override void OnEventSourceCreated(EventSource eventSource)
-    {
-        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
-        {
-            EnableEvents(eventSource, EventLevel.Verbose, (EventKeywords)0x1);
-        }
-    }
-
-    protected override void OnEventWritten(EventWrittenEventArgs eventData)
-    {
-        if (recording && eventData.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) == true && eventData.Payload is { } payload)
-        {
-            var index = eventData.PayloadNames!.IndexOf("TypeName");
-            var type = index >= 0 ? payload[index]?.ToString() ?? "?" : "?";
-            samples.AddOrUpdate(type, 1, static (_, n) => n + 1);
         }
     }
 }

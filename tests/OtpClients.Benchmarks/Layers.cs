@@ -118,7 +118,8 @@ internal static class Layers
 
     private static string S(long bytes) => (bytes >= 0 ? "+" : "−") + Math.Abs(bytes).ToString("N0", CultureInfo.InvariantCulture) + " B";
 
-    private sealed class Ticks : EventListener
+    /// <summary>Counts the runtime's allocation ticks (one per ~100 KB allocated) by the type that crossed the threshold, while <see cref="Recording"/>.</summary>
+    internal sealed class Ticks : EventListener
     {
         public ConcurrentDictionary<string, int> Samples { get; } = new();
 
