@@ -15,15 +15,16 @@ namespace OtpClients.Twilio;
 /// <para>
 /// <b>Strict reading.</b> A check is <see cref="OtpVerificationStatus.Verified"/> only for HTTP 200 whose JSON has
 /// <c>status</c> exactly <c>approved</c>, <c>valid</c> <see langword="true"/>, and the challenge's SID (or, without a
-/// <c>sid</c>, its number in <c>to</c>); any other shape, a property given twice, or a contradiction (approved but not
+/// <c>sid</c>, its number in <c>to</c>), with <c>to</c>, when present, the challenge's number; any other shape, a property given twice, or a contradiction (approved but not
 /// valid, another SID) is <see cref="OtpErrorCode.UnexpectedResponse"/>. A wrong code (<c>pending</c>, not valid) is
 /// <see cref="OtpVerificationStatus.InvalidCode"/>.
 /// </para>
 /// <para>
 /// <b>Errors</b> are mapped by Twilio's <c>code</c> first (one table, <see cref="Errors"/>), by HTTP status otherwise.
-/// Per-recipient limits (60203 too many sends, 60212 too many concurrent requests) are never retried nor failed over;
-/// Fraud Guard (60410) and geo permissions (60605) are <see cref="OtpErrorCode.NotSupported"/>, so failover tries the
-/// next provider, which may serve the number. A check on a verification Twilio no longer has (20404: expired, approved
+/// Per-recipient limits (60203 too many sends, 60212 too many concurrent requests) are never retried nor failed over.
+/// Fraud Guard (60410) is <see cref="OtpErrorCode.Blocked"/>: Twilio judged the number a likely SMS pumping target, so no
+/// other provider is tried (failing over would text exactly the numbers a pumping attack wants texted). Geo permissions
+/// (60605) are <see cref="OtpErrorCode.NotSupported"/>, so failover tries the next provider, which may serve the country. A check on a verification Twilio no longer has (20404: expired, approved
 /// or unknown) is <see cref="OtpVerificationStatus.NotFound"/>; 60202 (5 checks spent) is
 /// <see cref="OtpVerificationStatus.TooManyAttempts"/>.
 /// </para>
@@ -31,8 +32,9 @@ namespace OtpClients.Twilio;
 /// <b>Service settings.</b> The message text, the code length and the code's lifetime belong to the Verify service in
 /// Twilio's console: a request with <see cref="OtpSendRequest.MessageTemplate"/>, <see cref="OtpSendRequest.CodeLength"/>,
 /// <see cref="OtpSendRequest.TimeToLive"/> or <see cref="OtpSendRequest.Sender"/> is refused with
-/// <see cref="OtpErrorCode.NotSupported"/> before any HTTP call. A challenge expires 10 minutes after Twilio's
-/// <c>date_created</c> (Twilio's documented lifetime) and allows 5 checks (<see cref="OtpChallenge.MaxAttempts"/>).
+/// <see cref="OtpErrorCode.NotSupported"/> before any HTTP call. A challenge expires 10 minutes (Twilio's documented
+/// lifetime) after the send, on the app's clock (<see cref="TimeProvider"/>), not after Twilio's <c>date_created</c>: a
+/// clock apart from Twilio's must not expire codes early and allows 5 checks (<see cref="OtpChallenge.MaxAttempts"/>).
 /// </para>
 /// </remarks>
 public sealed partial class TwilioVerifyOtpClient : IOtpClient
@@ -62,7 +64,7 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
         [60212] = (OtpErrorCode.RateLimited, false, true, "too many concurrent requests for this number"),
         [60223] = (OtpErrorCode.NotSupported, false, false, "the channel is disabled for the service"),
         [60238] = (OtpErrorCode.NotSupported, false, false, "Twilio blocked the verification"),
-        [60410] = (OtpErrorCode.NotSupported, false, false, "the number's prefix is blocked by Twilio's Fraud Guard"),
+        [60410] = (OtpErrorCode.Blocked, false, false, "Twilio's Fraud Guard blocked this number as a likely SMS pumping target; no other provider is tried for it"),
         [60605] = (OtpErrorCode.NotSupported, false, false, "the number's country is blocked by the account's geo permissions"),
     };
 
@@ -121,6 +123,7 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
             body["Locale"] = locale;
         }
 
+        var sentAt = timeProvider.GetUtcNow();
         HttpResponseMessage response;
         try
         {
@@ -137,11 +140,12 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
             var unreadable = answer.Problem;
             if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
             {
-                if (answer.Json is not null && answer is var a && Text(a, "sid") is { } sid && VerificationSid().IsMatch(sid) && Text(a, "status") == "pending"
+                if (answer.Json is not null && answer.IsDeclaredJson && answer is var a && Text(a, "sid") is { } sid && VerificationSid().IsMatch(sid) && Text(a, "status") == "pending"
                     && (Text(a, "to") is not { } to || PhoneNumber.TryParse(to, out var sentTo) && sentTo == phone))
                 {
-                    var created = Text(a, "date_created") is { } date && DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : timeProvider.GetUtcNow();
-                    return OtpSendResult.Success(new OtpChallenge(Name, sid, phone.E164) { ExpiresAt = created + Lifetime, MaxAttempts = ChecksAllowed });
+                    // The app's clock from the send, never Twilio's date_created: with the two clocks apart, a lifetime
+                    // counted from Twilio's would expire codes early (or late) on the app's side.
+                    return OtpSendResult.Success(new OtpChallenge(Name, sid, phone.E164) { ExpiresAt = sentAt + Lifetime, MaxAttempts = ChecksAllowed });
                 }
 
                 return OtpSendResult.Failure(new OtpError(OtpErrorCode.UnexpectedResponse, "Twilio accepted the send but its answer is not a pending verification with a VE… SID" + (unreadable is null ? "." : $": {unreadable}")) { HttpStatusCode = (int)response.StatusCode, MayHaveBeenAccepted = true });
@@ -197,9 +201,12 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
                 var status = Text(a, "status");
                 var valid = a.TryGetBoolean("valid", out var v) ? v : (bool?)null;
                 var sid = Text(a, "sid");
-                var ours = sid is null
-                    ? Text(a, "to") is { } to && PhoneNumber.TryParse(to, out var checkedNumber) && checkedNumber == phone
-                    : string.Equals(sid, challenge.Id, StringComparison.Ordinal);
+                // The verification checked is ours when the answer names our SID, or (without a SID) our number; a "to"
+                // that is present must be our number either way: an answer naming our SID and another number contradicts
+                // itself, and a contradiction never verifies.
+                var to = Text(a, "to");
+                var toMatches = to is null || PhoneNumber.TryParse(to, out var checkedNumber) && checkedNumber == phone;
+                var ours = toMatches && (sid is null ? to is not null : string.Equals(sid, challenge.Id, StringComparison.Ordinal));
                 return (status, valid) switch
                 {
                     ("approved", true) when ours => OtpVerifyResult.VerifiedFor(phone.E164, status),

@@ -47,12 +47,18 @@ internal static class DeliveryHealthRule
     /// Summarizes a series' buckets at <paramref name="nowMs"/>. A bucket whose every send is older than
     /// <paramref name="verifyWithinMs"/> is matured: each of its sends is an outcome, verified or not. A younger bucket
     /// counts only the outcomes known already (verified, or resent). Outcomes are capped by sends, successes by outcomes.
+    /// Buckets outside the window (older than <paramref name="oldestBucket"/>, or newer than the bucket of
+    /// <paramref name="nowMs"/>) are ignored, whatever the store returned.
     /// </summary>
     public static DeliveryFigures Summarize(IEnumerable<OtpDeliveryBucket> buckets, long bucketMs, long nowMs, long verifyWithinMs, long oldestBucket, int minSends)
     {
         long sends = 0, verified = 0, resent = 0, outcomes = 0, successes = 0, recentOutcomes = 0, recentSuccesses = 0;
         var recentDone = false;
-        foreach (var bucket in buckets.Where(b => b.Index >= oldestBucket).OrderByDescending(b => b.Index))
+        // Only the window: nothing older than its oldest bucket, and nothing newer than now. A bucket "in the future" (a
+        // value written into a shared store by someone else) would never mature, lead every recent sample and keep a
+        // provider demoted for as long as it stays.
+        var newestBucket = nowMs / bucketMs;
+        foreach (var bucket in buckets.Where(b => b.Index >= oldestBucket && b.Index <= newestBucket).OrderByDescending(b => b.Index))
         {
             var matured = ((bucket.Index + 1) * bucketMs) + verifyWithinMs <= nowMs;
             var s = Math.Max(0, bucket.Sends);

@@ -115,7 +115,7 @@ internal sealed class OtpDeliveryHealthMonitor
         }
 
         var bucket = sentAt.ToUnixTimeMilliseconds() / bucketMs;
-        if (bucket < OldestBucket(now))
+        if (bucket < OldestBucket(now) || bucket > now.ToUnixTimeMilliseconds() / bucketMs)
         {
             return;
         }

@@ -34,6 +34,7 @@ public sealed class OtpClientBuilder
     private string deliveryHealthPath = "DeliveryHealth";
     private string guardPath = "SendGuard";
     private string sessionsPath = "Sessions";
+    private string? redisPath;
 
     /// <summary>The configuration section the next provider is bound from, if it is bound from one (checked for unknown keys; named in messages).</summary>
     private IConfiguration? providerSection;
@@ -454,6 +455,11 @@ public sealed class OtpClientBuilder
             Services.AddOptions<OtpDeliveryHealthOptions>(OptionsName).Bind(healthSection);
         }
 
+        if (configuration.GetSection("Redis") is { } redisSection && redisSection.Exists())
+        {
+            redisPath = redisSection.Path; // read by otp.UseRedis(section) only: checked at start (RedisWithoutUseRedis)
+        }
+
         if (configuration.GetSection("Sessions") is { } sessionsSection && sessionsSection.Exists())
         {
             sessionsPath = sessionsSection.Path;
@@ -555,6 +561,7 @@ public sealed class OtpClientBuilder
         // UseSendGuard or a SendGuard section.
         var registrationKey = "OtpClients.Guard:" + optionsName;
         var guardPathValue = guardPath;
+        var redisPathValue = redisPath;
         var registrationLabel = Name is null ? string.Empty : $" of '{Name}'";
         var byNumber = providers.Where(p => p.Descriptor.ChecksByPhoneNumber).Select(p => p.Descriptor.Name).ToArray();
         Services.AddOptions<OtpSendGuardOptions>(optionsName).ValidateOnStart();
@@ -589,15 +596,23 @@ public sealed class OtpClientBuilder
 
         var sessionsPathValue = sessionsPath;
         Services.AddOptions<OtpSessionOptions>(optionsName).ValidateOnStart();
-        Services.AddSingleton<IValidateOptions<OtpSessionOptions>>(new DelegateValidator<OtpSessionOptions>(optionsName, o => ValidateSessions(o, sessionsPathValue)));
-        Services.TryAddSingleton<IOtpSessionStore>(static sp => new InMemoryOtpSessionStore(sp.GetRequiredService<TimeProvider>()));
+        var services = Services;
+        Services.AddSingleton<IValidateOptions<OtpSessionOptions>>(new DelegateValidator<OtpSessionOptions>(optionsName, o =>
+        {
+            var errors = ValidateSessions(o, sessionsPathValue);
+            RedisWithoutUseRedis(services, redisPathValue, errors);
+            return errors;
+        }));
+        Services.TryAdd(InMemorySessionStore);
+        Services.TryAddSingleton<OtpSessionStoreStatus>();
         IOtpVerificationSessions Sessions(IServiceProvider sp) => new OtpVerificationSessions(
             guardedRoot(sp),
             sp.GetRequiredService<IOtpSessionStore>(),
             sp.GetRequiredService<IOptionsMonitor<OtpSessionOptions>>().Get(optionsName),
             Health(sp),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<OtpVerificationSessions>());
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<OtpVerificationSessions>(),
+            sp.GetRequiredService<OtpSessionStoreStatus>());
 
         if (Name is null)
         {
@@ -611,6 +626,25 @@ public sealed class OtpClientBuilder
         }
 
         completed = true;
+    }
+
+    /// <summary>The default session store's registration: in memory.</summary>
+    private static readonly ServiceDescriptor InMemorySessionStore = ServiceDescriptor.Singleton<IOtpSessionStore>(static sp => new InMemoryOtpSessionStore(sp.GetRequiredService<TimeProvider>()));
+
+    /// <summary>
+    /// A <c>Redis</c> section with the stores still in memory: <c>AddOtpClient(configuration)</c> does not read it (the core
+    /// names no store package), so a multi-instance app would keep its budgets and sessions per instance without a word.
+    /// </summary>
+    private static void RedisWithoutUseRedis(IServiceCollection services, string? path, List<string> errors)
+    {
+        // Read off the registrations (the last one wins), not by resolving the stores: a shared store's own options may
+        // be invalid, and are reported by its own validator.
+        var sessionStore = services.LastOrDefault(d => d.ServiceType == typeof(IOtpSessionStore) && !d.IsKeyedService);
+        var guardStore = services.LastOrDefault(d => d.ServiceType == typeof(IOtpGuardStore) && !d.IsKeyedService);
+        if (path is not null && (sessionStore is null || sessionStore == InMemorySessionStore || guardStore is null || guardStore.ImplementationType == typeof(InMemoryOtpGuardStore)))
+        {
+            errors.Add($"{path} is set, but the guard's counters and the sessions are in this process's memory: call otp.UseRedis(configuration.GetSection(\"{path}\")) from the OtpClients.Redis package, or remove {path}. Without it every app instance keeps its own budgets and sessions.");
+        }
     }
 
     private static List<string> ValidateSessions(OtpSessionOptions options, string path)

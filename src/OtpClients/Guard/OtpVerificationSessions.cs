@@ -11,7 +11,7 @@ namespace OtpClients.Guard;
 /// The <see cref="IOtpVerificationSessions"/> of one registration: its <see cref="IOtpClient"/> (guard and failover
 /// included), the session store, and delivery health when the registration uses it.
 /// </summary>
-internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStore store, OtpSessionOptions options, OtpDeliveryHealthMonitor? health, TimeProvider timeProvider, ILogger logger) : IOtpVerificationSessions
+internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStore store, OtpSessionOptions options, OtpDeliveryHealthMonitor? health, TimeProvider timeProvider, ILogger logger, OtpSessionStoreStatus? storeStatus = null) : IOtpVerificationSessions
 {
     /// <summary>The id's length: 16 random bytes in base64url without padding.</summary>
     public const int IdLength = 22;
@@ -21,12 +21,21 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
 
     private const int IdBytes = 16;
 
+    private readonly OtpSessionStoreStatus status = storeStatus ?? new OtpSessionStoreStatus();
+
     private static readonly System.Buffers.SearchValues<char> IdCharacters =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     public async Task<OtpSessionStartResult> StartAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (status.IsKnownDown && !await StoreAnswersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Never send a code whose session cannot be stored: the user could not verify it, and a bot (or users who
+            // retry) would get unlimited SMS, whatever the guard's OnStoreFailure says.
+            return OtpSessionStartResult.Failure(StoreUnavailableError() with { Message = "The verification session store could not be reached, so no code was sent: try again later." });
+        }
+
         var sent = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!sent.IsSuccess)
         {
@@ -52,9 +61,11 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         {
             // The code is out: the session is written even if the caller cancels now, or the user could never verify it.
             await store.CreateAsync(id, session, expiresAt - now, CancellationToken.None).ConfigureAwait(false);
+            status.Succeeded();
         }
         catch (Exception ex)
         {
+            status.Failed();
             Log.SessionStoreFailed(logger, "start", "the code was sent but cannot be verified; the user must ask for a new one", ex.GetType().Name);
             return OtpSessionStartResult.Failure(SentButNotStored("The code was sent, but the verification session could not be stored: ask for a new code later."));
         }
@@ -75,6 +86,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         try
         {
             session = await store.GetAsync(verificationId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            status.Succeeded();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -82,6 +94,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         }
         catch (Exception ex)
         {
+            status.Failed();
             Log.SessionStoreFailed(logger, "resend", "the resend was refused before any provider was called", ex.GetType().Name);
             return OtpSessionStartResult.Failure(StoreUnavailableError());
         }
@@ -132,9 +145,11 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
                     ExpiresAt = expiry > s.ExpiresAt ? expiry : s.ExpiresAt,
                 };
             }, CancellationToken.None).ConfigureAwait(false);
+            status.Succeeded();
         }
         catch (Exception ex)
         {
+            status.Failed();
             Log.SessionStoreFailed(logger, "resend", "the new code was sent but cannot be verified; the user must ask again", ex.GetType().Name);
             return OtpSessionStartResult.Failure(SentButNotStored("The new code was sent, but the verification session could not be updated: ask for a new code later."));
         }
@@ -178,6 +193,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
                 counted = s.Attempts < s.MaxAttempts;
                 return counted ? s with { Attempts = s.Attempts + 1 } : s;
             }, cancellationToken).ConfigureAwait(false);
+            status.Succeeded();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -185,6 +201,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         }
         catch (Exception ex)
         {
+            status.Failed();
             Log.SessionStoreFailed(logger, "check", "the check was refused before any provider was called", ex.GetType().Name);
             return StoreUnavailable();
         }
@@ -284,6 +301,26 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
 
         await RecordAsync(verified.Challenge, verified.SentAt, OtpDeliveryOutcome.Verified).ConfigureAwait(false);
         return OtpVerifyResult.VerifiedFor(session.PhoneNumber, result.ProviderStatus);
+    }
+
+    /// <summary>Asks a store known to be down whether it answers again: one read of an id never issued.</summary>
+    private async Task<bool> StoreAnswersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.GetAsync(NewId(), timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            status.Succeeded();
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Log.SessionStoreFailed(logger, "start", "no code was sent, since its session could not be stored", ex.GetType().Name);
+            return false;
+        }
     }
 
     private ValueTask RecordAsync(OtpChallenge challenge, DateTimeOffset sentAt, OtpDeliveryOutcome outcome, bool resend = false)

@@ -104,6 +104,43 @@ public sealed class DeliveryRedisTests
         });
     }
 
+    [Test]
+    public async Task Figures_FarFutureBucketWrittenIntoRedis_DemoteNothing()
+    {
+        // The review's finding: whoever can write to Redis added a bucket far ahead (HINCRBY …h:… 9999999999r N). The read
+        // kept it, it never matured, led every recent sample, and kept the provider demoted for as long as it stayed.
+        await using var app = App();
+        for (var i = 0; i < 6; i++)
+        {
+            await UserAsync(app);
+        }
+
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = connection.GetDatabase();
+        var series = 0;
+        await foreach (var key in connection.GetServer(connection.GetEndPoints()[0]).KeysAsync(pattern: prefix + "h:*"))
+        {
+            if (!((string)key!).StartsWith(prefix + "h:i:", StringComparison.Ordinal))
+            {
+                series++;
+                await database.HashIncrementAsync(key, "9999999999s", 1000);
+                await database.HashIncrementAsync(key, "9999999999r", 1000);
+            }
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var report = await app.ReportAsync("AMM");
+        var started = await app.Sessions.StartAsync(new OtpSendRequest("+393489999998") { ClientIpAddress = Ip });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(series, Is.EqualTo(1), "AMM's series for IT");
+            Assert.That(report!.IsDemoted, Is.False, report.ToString());
+            Assert.That(report.Sends, Is.EqualTo(6), "only the window's buckets count");
+            Assert.That(started.ProviderName, Is.EqualTo("AMM"));
+        });
+    }
+
     [TestCase("flip")]
     [TestCase("other session")]
     [TestCase("truncate")]

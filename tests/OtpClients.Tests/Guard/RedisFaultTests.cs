@@ -119,6 +119,39 @@ public sealed class RedisFaultTests() : GuardFixture(StoreKind.Redis)
         });
     }
 
+    [Test]
+    public async Task StartAsync_RedisKilledWithGuardFailOpen_SendsNoCodeItCannotStoreThenRecovers()
+    {
+        // The review's finding: with OnStoreFailure = FailOpen and Redis down, 4 of 4 starts texted a code and then
+        // failed to store its session, which no one could ever verify. Once the store is known down, a start asks it
+        // first and sends nothing.
+        var sessions = App(g => { NoRules(g); g.MaxSendsPerNumber = 1000; g.OnStoreFailure = OtpGuardFailureMode.FailOpen; }).Sessions;
+        var before = await sessions.StartAsync(new OtpSendRequest(Israeli));
+
+        await Redis!.KillAsync();
+        var during = new List<OtpSessionStartResult>();
+        for (var i = 0; i < 4; i++)
+        {
+            during.Add(await sessions.StartAsync(new OtpSendRequest(Israeli)));
+        }
+
+        var sentDuring = Sends() - 1;
+        await Redis.RestartAsync();
+        OtpSessionStartResult after = null!;
+        await WaitForAsync(async () => (after = await sessions.StartAsync(new OtpSendRequest(Israeli))).IsSuccess, "a start once Redis is back");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.IsSuccess, Is.True, before.ToString());
+            Assert.That(during.Select(r => r.IsSuccess), Is.All.False);
+            Assert.That(during.Select(r => r.Error!.ProviderCode), Is.All.EqualTo(OtpGuardRules.StoreUnavailable));
+            Assert.That(sentDuring, Is.LessThanOrEqualTo(1), "at most the start that found the store down sent a code; on main, 4 of 4 did");
+            Assert.That(during.Skip(1).Select(r => (r.Error!.MayHaveBeenAccepted, r.Error.IsTransient)), Is.All.EqualTo((false, true)), "the later starts sent nothing");
+            Assert.That(during.Skip(1).Select(r => r.Error!.Message), Is.All.Contains("no code was sent"));
+            Assert.That(after.IsSuccess, Is.True);
+        });
+    }
+
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static Task WaitForAsync(Func<bool> condition, string what) => WaitForAsync(() => Task.FromResult(condition()), what);

@@ -147,6 +147,42 @@ public sealed class SendGuardOptionsTests
     }
 
     [Test]
+    public void Start_RedisSectionWithoutUseRedis_FailsSayingWhatToCall()
+    {
+        // The review's finding: Otp:Redis was accepted and ignored, so every instance kept its own budgets and sessions.
+        var configuration = Config([.. Amm, ("Otp:Redis:Configuration", "127.0.0.1:1"), ("Otp:Redis:HashKey", new string('h', 32))]);
+        var failure = StartFailure(s => s.AddOtpClient(configuration.GetSection("Otp")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure, Does.Contain("Otp:Redis is set, but the guard's counters and the sessions are in this process's memory"));
+            Assert.That(failure, Does.Contain("call otp.UseRedis(configuration.GetSection(\"Otp:Redis\"))"));
+        });
+    }
+
+    [Test]
+    public void Resolve_RedisSectionWithoutUseRedis_FailsBeforeAnySend()
+    {
+        var configuration = Config([.. Amm, ("Otp:Redis:HashKey", new string('h', 32))]);
+        var services = new ServiceCollection();
+        services.AddOtpClient(configuration.GetSection("Otp"));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(() => provider.GetRequiredService<IOtpVerificationSessions>(), Throws.TypeOf<OptionsValidationException>().With.Message.Contains("Otp:Redis is set"));
+    }
+
+    [Test]
+    public async Task Resolve_RedisSectionWithUseRedis_Starts()
+    {
+        var configuration = Config([.. Amm, ("Otp:Redis:Configuration", "127.0.0.1:1,abortConnect=false"), ("Otp:Redis:HashKey", new string('h', 32))]);
+        var services = new ServiceCollection();
+        services.AddOtpClient(configuration.GetSection("Otp")).UseRedis(configuration.GetSection("Otp:Redis"));
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<IOtpVerificationSessions>(), Is.Not.Null);
+    }
+
+    [Test]
     public void UseRedis_BadArguments_Throw()
     {
         var builder = new ServiceCollection().AddOtpClient(otp => otp.UseAmm(o => { o.AuthKey = "k"; o.AuthSecret = "s"; }));

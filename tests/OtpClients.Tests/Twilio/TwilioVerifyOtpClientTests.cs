@@ -95,7 +95,7 @@ public sealed class TwilioVerifyOtpClientTests : WireMockFixture
     [TestCase(60212, 429, OtpErrorCode.RateLimited, false, true)]
     [TestCase(60223, 400, OtpErrorCode.NotSupported, false, false)]
     [TestCase(60238, 403, OtpErrorCode.NotSupported, false, false)]
-    [TestCase(60410, 403, OtpErrorCode.NotSupported, false, false)]
+    [TestCase(60410, 403, OtpErrorCode.Blocked, false, false)]
     [TestCase(60605, 400, OtpErrorCode.NotSupported, false, false)]
     public async Task SendAsync_TwilioErrorCode_MapsByCode(int code, int status, OtpErrorCode expected, bool transient, bool recipientLimit)
     {
@@ -178,6 +178,103 @@ public sealed class TwilioVerifyOtpClientTests : WireMockFixture
     }
 
     [Test]
+    public async Task SendAsync_PendingDeclaredAsHtml_IsUnexpectedResponse()
+    {
+        // A proxy or captive portal answering 201 with a copy of a good body, but not as JSON: never a challenge, as
+        // checks already insist.
+        Server.Answer(SendPath, Reply.Text(201, Verification(), "text/html"));
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsSuccess, Is.False);
+            Assert.That(result.Error?.Code, Is.EqualTo(OtpErrorCode.UnexpectedResponse), result.ToString());
+            Assert.That(result.Error?.MayHaveBeenAccepted, Is.True);
+        });
+    }
+
+    [TestCase(-20, TestName = "SendAsync_TwilioClockBehindTheApps_ExpiresTenMinutesAfterTheSendOnTheAppsClock")]
+    [TestCase(+20, TestName = "SendAsync_TwilioClockAheadOfTheApps_ExpiresTenMinutesAfterTheSendOnTheAppsClock")]
+    public async Task SendAsync_ClocksApart_ExpiryRunsOnTheAppsClock(int minutesOff)
+    {
+        // Twilio's date_created on a clock 20 minutes off the app's: a lifetime counted from it would have every code
+        // expire on the app's side before any check (or live past Twilio's own expiry).
+        var created = Start.AddMinutes(minutesOff).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Server.Answer(SendPath, Reply.Json(201, Verification().Replace("2026-11-22T10:00:00Z", created, StringComparison.Ordinal)));
+        var (client, provider) = Build();
+        await using var _ = provider;
+
+        var result = await client.SendAsync(new OtpSendRequest(Phone));
+
+        Assert.That(result.Challenge?.ExpiresAt, Is.EqualTo(Start.AddMinutes(10)), result.ToString());
+    }
+
+    [Test]
+    public async Task Sessions_TwilioClockTenMinutesBehind_CheckReachesTwilioAndVerifies()
+    {
+        // The review's finding: with Twilio's clock 10 minutes behind the app's, every check answered Expired with no
+        // HTTP call. Now the session asks Twilio, which verifies.
+        Server.Answer(SendPath, Reply.Json(201, Verification().Replace("2026-11-22T10:00:00Z", "2026-11-22T09:50:00Z", StringComparison.Ordinal)));
+        Server.Answer(CheckPath, Reply.Json(200, Verification("approved", valid: true)));
+        var (_, provider) = Build();
+        await using var _ = provider;
+        var sessions = provider.GetRequiredService<IOtpVerificationSessions>();
+
+        var started = await sessions.StartAsync(new OtpSendRequest(Phone));
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        var checkedCode = await sessions.CheckAsync(started.VerificationId!, "123456");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(checkedCode.IsVerified, Is.True, checkedCode.ToString());
+            Assert.That(Server.RequestCount(), Is.EqualTo(2), "the send and the check reached Twilio");
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_FraudGuardBlockedTheNumberInAFailoverRoute_IsBlockedAndNoOtherProviderIsAsked()
+    {
+        // 60410: Twilio's Fraud Guard judged the number a pumping target. Failing over would text exactly that number
+        // through the next provider: the answer is a refusal of the number, and AMM is never asked.
+        Server.Answer(SendPath, Reply.Json(403, TwilioError(60410, 403)));
+        Server.Answer(Request.Create().WithPath("/sms/v2/verify/send").UsingPost(), Reply.Json(200, "{\"status\": \"success\", \"verify_id\": 1}"));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddOtpClient(otp =>
+        {
+            otp.UseTwilioVerify(o =>
+            {
+                o.BaseAddress = Server.BaseAddress();
+                o.AccountSid = AccountSid;
+                o.AuthToken = AuthToken;
+                o.ServiceSid = ServiceSid;
+            });
+            otp.UseAmm(o =>
+            {
+                o.BaseAddress = Server.BaseAddress();
+                o.AuthKey = "amm-key";
+                o.AuthSecret = "amm-secret";
+            });
+            otp.UseFailover("Twilio", "AMM");
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest(Phone));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Code, Is.EqualTo(OtpErrorCode.Blocked), result.ToString());
+            Assert.That(result.Error?.ProviderCode, Is.EqualTo("60410"));
+            Assert.That(result.Error?.Message, Does.Contain("Fraud Guard").And.Contain("pumping"));
+            Assert.That(Server.RequestCount(), Is.EqualTo(1), "only Twilio was asked");
+            Assert.That(Server.SingleRequest().Path, Does.Contain("/Verifications"));
+        });
+    }
+
+    [Test]
     public async Task VerifyAsync_Approved_PostsCodeAndVerificationSidAndVerifies()
     {
         Server.Answer(CheckPath, Reply.Json(200, Verification("approved", valid: true)));
@@ -238,6 +335,8 @@ public sealed class TwilioVerifyOtpClientTests : WireMockFixture
     [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"Approved\", \"valid\": true}", TestName = "VerifyAsync_ApprovedInAnotherCase_IsNotVerified")]
     [TestCase(200, "{\"sid\": \"VE00000000000000000000000000000000\", \"status\": \"approved\", \"valid\": true}", TestName = "VerifyAsync_ApprovedForAnotherSid_IsNotVerified")]
     [TestCase(200, "{\"status\": \"approved\", \"valid\": true, \"to\": \"+46701234567\"}", TestName = "VerifyAsync_ApprovedForAnotherNumber_IsNotVerified")]
+    [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"approved\", \"valid\": true, \"to\": \"+46701234567\"}", TestName = "VerifyAsync_ApprovedForOurSidButAnotherNumber_IsNotVerified")]
+    [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"approved\", \"valid\": true, \"to\": \"not a number\"}", TestName = "VerifyAsync_ApprovedForOurSidWithAnUnreadableNumber_IsNotVerified")]
     [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"approved\", \"valid\": true, \"valid\": true}", TestName = "VerifyAsync_ValidTwice_IsNotVerified")]
     [TestCase(200, "{\"sid\": \"VEfedcba9876543210fedcba9876543210\", \"status\": \"approved\", \"valid\": \"true\"}", TestName = "VerifyAsync_ValidAsText_IsNotVerified")]
     [TestCase(200, "[{\"status\": \"approved\", \"valid\": true}]", TestName = "VerifyAsync_Array_IsNotVerified")]
