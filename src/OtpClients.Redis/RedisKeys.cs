@@ -48,6 +48,9 @@ internal sealed class RedisKeys
     /// <summary>The Redis key of a delivery-health series: <c>{prefix}h:{hash}</c>.</summary>
     public string DeliverySeries(string scope, string provider, string region) => Prefix + "h:" + Hash("delivery\n" + scope + "\n" + provider + "\n" + region);
 
+    /// <summary>The Redis key of a client network's count toward a delivery-health series: <c>{prefix}h:n:{hash}</c>.</summary>
+    public string DeliveryNetwork(string scope, string provider, string region, string network) => Prefix + "h:n:" + Hash("delivery-network\n" + scope + "\n" + provider + "\n" + region + "\n" + network);
+
     /// <summary>The Redis key of a registration's index of delivery-health series: <c>{prefix}h:i:{hash}</c>.</summary>
     public string DeliveryIndex(string scope) => Prefix + "h:i:" + Hash("delivery-index\n" + scope);
 

@@ -80,6 +80,30 @@ internal sealed class RedisOtpDeliveryHealthStore(RedisConnection connection, Re
             CommandFlags.FireAndForget).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>KEYS: the network's counter. ARGV: the limit, the window (ms). Returns 1 when this session counts.</summary>
+    internal const string NetworkScript = """
+        local n = redis.call('INCR', KEYS[1])
+        if n == 1 then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        if n <= tonumber(ARGV[1]) then
+          return 1
+        end
+        return 0
+        """;
+
+    public async ValueTask<bool> TryAddNetworkAsync(OtpDeliverySeries series, string network, int limit, TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(network);
+        var database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        var result = await database.ScriptEvaluateAsync(
+            NetworkScript,
+            [keys.DeliveryNetwork(series.Scope, series.Provider, series.Region, network)],
+            [limit, Math.Max(1, (long)window.TotalMilliseconds)]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
     public async ValueTask<IReadOnlyList<IReadOnlyList<OtpDeliveryBucket>>> ReadAsync(IReadOnlyList<OtpDeliverySeries> series, long oldestBucket, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(series);

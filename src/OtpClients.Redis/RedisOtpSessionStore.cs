@@ -128,6 +128,11 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
                 writer.WriteString("ft", template);
             }
 
+            if (session.ClientNetwork is { } network)
+            {
+                writer.WriteString("w", network);
+            }
+
             if (settings.CodeLength is { } length)
             {
                 writer.WriteNumber("fl", length);
@@ -154,6 +159,11 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
                 if (entry.Resent)
                 {
                     writer.WriteBoolean("r", true);
+                }
+
+                if (!entry.CountsForDeliveryHealth)
+                {
+                    writer.WriteBoolean("q", false);
                 }
 
                 writer.WriteEndObject();
@@ -193,6 +203,7 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
                 challenges.Add(new OtpSessionChallenge(challenge, DateTimeOffset.FromUnixTimeMilliseconds(item.GetProperty("s").GetInt64()))
                 {
                     Resent = item.TryGetProperty("r", out var r) && r.GetBoolean(),
+                    CountsForDeliveryHealth = !item.TryGetProperty("q", out var q) || q.GetBoolean(),
                 });
             }
 
@@ -210,6 +221,7 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
                 ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("e").GetInt64()),
                 Settings = sender is null && template is null && length is null && ttl is null ? OtpSendSettings.None : new OtpSendSettings(sender, template, length, ttl),
                 Challenges = challenges,
+                ClientNetwork = Text("w"),
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

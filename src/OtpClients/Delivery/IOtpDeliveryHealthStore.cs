@@ -5,7 +5,8 @@ namespace OtpClients.Delivery;
 /// (<c>OtpClients.Redis</c>). Figures are counters in time buckets, per series (registration, provider, region).
 /// </summary>
 /// <remarks>
-/// The figures name providers and regions, never a number, an IP or a session. A store throws when it cannot be
+/// The figures name providers and regions, never a number, an IP or a session (a shared store keeps client networks only
+/// as keyed hashes, for <see cref="TryAddNetworkAsync"/>). A store throws when it cannot be
 /// reached; delivery health then routes by the configured order (it never refuses a send for it) and logs once.
 /// </remarks>
 public interface IOtpDeliveryHealthStore
@@ -18,6 +19,19 @@ public interface IOtpDeliveryHealthStore
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>A task that completes when the outcome is recorded (or handed to the store's connection).</returns>
     ValueTask AddAsync(OtpDeliverySeries series, long bucket, OtpDeliveryOutcome outcome, TimeSpan retention, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts one session of a client network toward a series, and tells whether it is within <paramref name="limit"/>
+    /// sessions of that network in the window: what bounds how much one network (one client, or a bot's few addresses)
+    /// can weigh in a provider's figures. The count runs for <paramref name="window"/> from the network's first session.
+    /// </summary>
+    /// <param name="series">The series.</param>
+    /// <param name="network">The client network (an IPv4 /24 or IPv6 /48, as the send guard reckons them). A shared store keeps only a keyed hash of it.</param>
+    /// <param name="limit">The most sessions of the network that count.</param>
+    /// <param name="window">How long a network's count lasts.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns><see langword="true"/> when this session counts (the network's count, this one included, is at most <paramref name="limit"/>).</returns>
+    ValueTask<bool> TryAddNetworkAsync(OtpDeliverySeries series, string network, int limit, TimeSpan window, CancellationToken cancellationToken = default);
 
     /// <summary>Reads several series at once (one round trip for a shared store), and forgets their buckets older than <paramref name="oldestBucket"/>.</summary>
     /// <param name="series">The series to read.</param>

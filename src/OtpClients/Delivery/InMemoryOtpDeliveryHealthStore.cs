@@ -6,8 +6,12 @@ internal sealed class InMemoryOtpDeliveryHealthStore(TimeProvider timeProvider) 
     /// <summary>The most series kept (registrations × providers × regions): far more than any route can have.</summary>
     public const int MaxSeries = 10_000;
 
+    /// <summary>The most client networks counted at once (<see cref="TryAddNetworkAsync"/>); past it, new networks do not count until old ones expire.</summary>
+    public const int MaxNetworks = 100_000;
+
     private readonly Lock gate = new();
     private readonly Dictionary<OtpDeliverySeries, Series> series = [];
+    private readonly Dictionary<(OtpDeliverySeries Series, string Network), (long Count, DateTimeOffset ExpiresAt)> networks = [];
 
     public ValueTask AddAsync(OtpDeliverySeries series, long bucket, OtpDeliveryOutcome outcome, TimeSpan retention, CancellationToken cancellationToken = default)
     {
@@ -45,6 +49,42 @@ internal sealed class InMemoryOtpDeliveryHealthStore(TimeProvider timeProvider) 
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> TryAddNetworkAsync(OtpDeliverySeries series, string network, int limit, TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(network);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = timeProvider.GetUtcNow();
+        lock (gate)
+        {
+            var key = (series, network);
+            if (!networks.TryGetValue(key, out var entry) || entry.ExpiresAt <= now)
+            {
+                if (networks.Count >= MaxNetworks)
+                {
+                    foreach (var (old, value) in networks)
+                    {
+                        if (value.ExpiresAt <= now)
+                        {
+                            networks.Remove(old);
+                        }
+                    }
+
+                    if (networks.Count >= MaxNetworks)
+                    {
+                        return ValueTask.FromResult(false); // full of live networks: a new one does not count
+                    }
+                }
+
+                entry = (0, now + window);
+            }
+
+            entry.Count++;
+            networks[key] = entry;
+            return ValueTask.FromResult(entry.Count <= limit);
+        }
     }
 
     public ValueTask<IReadOnlyList<IReadOnlyList<OtpDeliveryBucket>>> ReadAsync(IReadOnlyList<OtpDeliverySeries> series, long oldestBucket, CancellationToken cancellationToken = default)

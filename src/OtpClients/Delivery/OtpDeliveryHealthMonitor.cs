@@ -105,6 +105,31 @@ internal sealed class OtpDeliveryHealthMonitor
         return [.. fresh.Where(f => !f.Demoted).Select(f => f.Client), .. fresh.Where(f => f.Demoted).Select(f => f.Client), .. used];
     }
 
+    /// <summary>
+    /// Tells whether a session's send counts as evidence: always without a client network, otherwise while its network
+    /// has added at most <see cref="OtpDeliveryHealthOptions.MaxSendsPerNetwork"/> sessions to the series in the window.
+    /// Without its store, a send does not count (the figures are not reachable anyway).
+    /// </summary>
+    public async ValueTask<bool> CountsAsync(string provider, string region, string? network)
+    {
+        if (network is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            var counts = await store.TryAddNetworkAsync(new OtpDeliverySeries(Scope, provider, region), network, options.MaxSendsPerNetwork, options.Window, CancellationToken.None).ConfigureAwait(false);
+            StoreUp();
+            return counts;
+        }
+        catch (Exception ex)
+        {
+            StoreFailed(ex);
+            return false;
+        }
+    }
+
     /// <summary>Records a session's send, or an outcome of an earlier send (by the time that send was made).</summary>
     public async ValueTask RecordAsync(string provider, string region, DateTimeOffset sentAt, OtpDeliveryOutcome outcome, bool resend = false)
     {

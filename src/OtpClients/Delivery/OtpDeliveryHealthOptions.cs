@@ -9,7 +9,9 @@ namespace OtpClients.Delivery;
 /// <para>
 /// An accepted send is not a delivered SMS. A send that is not verified within <see cref="VerifyWithin"/>, and a send the
 /// user asked to have sent again (<see cref="IOtpVerificationSessions.ResendAsync"/>), count against the provider and
-/// region that sent it; a verification within <see cref="VerifyWithin"/> counts for it. A provider is <b>demoted</b> for a
+/// region that sent it; a verification within <see cref="VerifyWithin"/> counts for it. It counts people, not requests:
+/// one client network adds at most <see cref="MaxSendsPerNetwork"/> sessions to a provider's figures in the window, and a
+/// resend counts against the provider only when asked from the network that started the session. A provider is <b>demoted</b> for a
 /// region when the conversion of its newest <see cref="MinSends"/> outcomes is, with 95 % confidence, below
 /// <see cref="DemotionRatio"/> times its baseline: the better of its own older figures in the <see cref="Window"/> and the
 /// other providers' of the region. New sessions then try the next provider of the route first; a share
@@ -48,6 +50,16 @@ public sealed class OtpDeliveryHealthOptions
     /// bound of its recent conversion is under <c>DemotionRatio × baseline</c>. Defaults to 0.5. From 0.05 to 0.95.
     /// </summary>
     public double DemotionRatio { get; set; } = 0.5;
+
+    /// <summary>
+    /// Gets or sets the most sessions of one client network (an IPv4 /24 or an IPv6 /48, as the send guard reckons them)
+    /// that count as evidence for one provider and region within the <see cref="Window"/>. It bounds what one client, or a
+    /// bot on a few addresses, can weigh: sessions past it still send and verify, but add nothing to the figures. With
+    /// the defaults, a demotion needs failures from at least <c>MinSends / MaxSendsPerNetwork</c> networks (10).
+    /// Sessions started without <see cref="OtpSendRequest.ClientIpAddress"/> are not bounded (they count as each one
+    /// comes): pass the client's address. Defaults to 2. From 1 to 1,000.
+    /// </summary>
+    public int MaxSendsPerNetwork { get; set; } = 2;
 
     /// <summary>
     /// Gets or sets the share of new sessions that still go first to a demoted provider, so that its recovery is seen.

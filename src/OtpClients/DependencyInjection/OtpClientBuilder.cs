@@ -695,6 +695,11 @@ public sealed class OtpClientBuilder
             errors.Add($"{path}:ProbeShare must be from 0 to 0.5; it is {options.ProbeShare}.");
         }
 
+        if (options.MaxSendsPerNetwork is < 1 or > 1000)
+        {
+            errors.Add($"{path}:MaxSendsPerNetwork must be from 1 to 1000; it is {options.MaxSendsPerNetwork}.");
+        }
+
         return errors;
     }
 

@@ -76,6 +76,13 @@ public sealed record OtpSessionState
 
     /// <summary>Gets when the session is gone: the latest expiry of its codes.</summary>
     public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>
+    /// Gets the client network that started the session (an IPv4 <c>/24</c> or an IPv6 <c>/48</c>), or
+    /// <see langword="null"/> when it started without a client IP: delivery health counts a resend against a provider
+    /// only when it is asked from this network.
+    /// </summary>
+    public string? ClientNetwork { get; init; }
 }
 
 /// <summary>A code sent for a session.</summary>
@@ -85,6 +92,13 @@ public sealed record OtpSessionChallenge(OtpChallenge Challenge, DateTimeOffset 
 {
     /// <summary>Gets a value indicating whether the user asked for another code after this one (counted against its provider once).</summary>
     public bool Resent { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether this send counts in delivery health's figures; <see langword="false"/> when its
+    /// client network had already added its share (<c>DeliveryHealth:MaxSendsPerNetwork</c>), so that neither its
+    /// verification nor its resend is counted. Defaults to <see langword="true"/>.
+    /// </summary>
+    public bool CountsForDeliveryHealth { get; init; } = true;
 }
 
 /// <summary>The settings of a send besides the number and the client's IP, kept by a session so that a resend repeats them.</summary>

@@ -46,11 +46,14 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         var now = timeProvider.GetUtcNow();
         var expiresAt = ExpiryOf(challenge, now);
         var phone = PhoneNumber.TryParse(challenge.PhoneNumber, out var number) ? number.E164 : challenge.PhoneNumber;
+        var network = NetworkOf(request.ClientIpAddress);
+        var counts = await CountsAsync(challenge, network).ConfigureAwait(false);
         var session = new OtpSessionState
         {
             PhoneNumber = phone,
             Settings = OtpSendSettings.From(request),
-            Challenges = [new OtpSessionChallenge(challenge, now)],
+            ClientNetwork = network,
+            Challenges = [new OtpSessionChallenge(challenge, now) { CountsForDeliveryHealth = counts }],
             // Never more attempts than the provider allows for its code (AMM closes a request after max_retry wrong
             // codes): past that, a right code would be answered "wrong".
             MaxAttempts = challenge.MaxAttempts is > 0 and var allowed ? Math.Min(options.MaxAttempts, allowed) : options.MaxAttempts,
@@ -70,7 +73,11 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             return OtpSessionStartResult.Failure(SentButNotStored("The code was sent, but the verification session could not be stored: ask for a new code later."));
         }
 
-        await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent).ConfigureAwait(false);
+        if (counts)
+        {
+            await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent).ConfigureAwait(false);
+        }
+
         return OtpSessionStartResult.Success(id, challenge.ProviderName, expiresAt);
     }
 
@@ -126,7 +133,10 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         var challenge = sent.Challenge;
         var now = timeProvider.GetUtcNow();
         var expiry = ExpiryOf(challenge, now);
+        var resendNetwork = NetworkOf(clientIpAddress);
+        var counts = await CountsAsync(challenge, resendNetwork).ConfigureAwait(false);
         OtpSessionChallenge? givenUp = null;
+        string? startedFrom = null;
         OtpSessionState? updated;
         try
         {
@@ -135,12 +145,13 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             {
                 var newest = s.Challenges.MaxBy(c => c.SentAt);
                 givenUp = newest is { Resent: false } ? newest : null;
+                startedFrom = s.ClientNetwork;
                 var kept = s.Challenges
                     .Where(c => !string.Equals(c.Challenge.ProviderName, challenge.ProviderName, StringComparison.Ordinal))
                     .Select(c => ReferenceEquals(c, givenUp) ? c with { Resent = true } : c);
                 return s with
                 {
-                    Challenges = [.. kept, new OtpSessionChallenge(challenge, now)],
+                    Challenges = [.. kept, new OtpSessionChallenge(challenge, now) { CountsForDeliveryHealth = counts }],
                     Resends = s.Resends + 1,
                     ExpiresAt = expiry > s.ExpiresAt ? expiry : s.ExpiresAt,
                 };
@@ -160,12 +171,17 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             return OtpSessionStartResult.Failure(SessionNotFound() with { MayHaveBeenAccepted = true });
         }
 
-        if (givenUp is not null)
+        // A resend says the code did not arrive: counted against its provider only when the session's own network asks
+        // (a stranger holding the id cannot speak for the user's phone), and only for a send that counted at all.
+        if (givenUp is { CountsForDeliveryHealth: true } && (startedFrom is null || string.Equals(startedFrom, resendNetwork, StringComparison.Ordinal)))
         {
             await RecordAsync(givenUp.Challenge, givenUp.SentAt, OtpDeliveryOutcome.Resent).ConfigureAwait(false);
         }
 
-        await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent, resend: true).ConfigureAwait(false);
+        if (counts)
+        {
+            await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent, resend: true).ConfigureAwait(false);
+        }
         return OtpSessionStartResult.Success(verificationId, challenge.ProviderName, updated.ExpiresAt);
     }
 
@@ -299,7 +315,11 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             return OtpVerifyResult.Rejected(OtpVerificationStatus.AlreadyUsed, result.ProviderStatus);
         }
 
-        await RecordAsync(verified.Challenge, verified.SentAt, OtpDeliveryOutcome.Verified).ConfigureAwait(false);
+        if (verified.CountsForDeliveryHealth)
+        {
+            await RecordAsync(verified.Challenge, verified.SentAt, OtpDeliveryOutcome.Verified).ConfigureAwait(false);
+        }
+
         return OtpVerifyResult.VerifiedFor(session.PhoneNumber, result.ProviderStatus);
     }
 
@@ -321,6 +341,21 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             Log.SessionStoreFailed(logger, "start", "no code was sent, since its session could not be stored", ex.GetType().Name);
             return false;
         }
+    }
+
+    /// <summary>The client network of an address as the guard reckons it (IPv4 /24, IPv6 /48); <see langword="null"/> without a readable address.</summary>
+    private static string? NetworkOf(string? clientIpAddress) =>
+        clientIpAddress is not null && RequestChecks.TryCanonicalIp(clientIpAddress, out var canonical) ? SendGuardPolicy.IpKeys(canonical).Prefix : null;
+
+    /// <summary>Whether a send counts in delivery health's figures (always when delivery health is off: nothing is recorded then).</summary>
+    private ValueTask<bool> CountsAsync(OtpChallenge challenge, string? network)
+    {
+        if (health is null || !PhoneNumber.TryParse(challenge.PhoneNumber, out var number))
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        return health.CountsAsync(challenge.ProviderName, OtpDeliveryHealthMonitor.RegionOf(number), network);
     }
 
     private ValueTask RecordAsync(OtpChallenge challenge, DateTimeOffset sentAt, OtpDeliveryOutcome outcome, bool resend = false)

@@ -12,6 +12,9 @@ namespace OtpClients.Tests.Delivery;
 public sealed class DeliveryHealthTests : EmulatorFixture
 {
     private const string Ip = "203.0.113.9";
+
+    /// <summary>An address in the /24 of its own for user <paramref name="n"/>.</summary>
+    internal static string NetworkOf(int n) => $"10.{n / 256 % 256}.{n % 256}.9";
     private int next;
 
     private string NewPhone() => "+39348" + (2_000_000 + Interlocked.Increment(ref next)).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -20,16 +23,17 @@ public sealed class DeliveryHealthTests : EmulatorFixture
     private async Task<string?> UserAsync(DeliveryApp app)
     {
         var phone = NewPhone();
-        var started = await app.Sessions.StartAsync(new OtpSendRequest(phone) { ClientIpAddress = Ip });
+        var ip = NetworkOf(next); // each user from a network of their own: delivery health counts people, not requests
+        var started = await app.Sessions.StartAsync(new OtpSendRequest(phone) { ClientIpAddress = ip });
         Assert.That(started.IsSuccess, Is.True, started.ToString());
         Clock.Advance(TimeSpan.FromSeconds(1));
         if (Emulator.Outbox.LastDeliveredFor(phone) is null)
         {
-            var resent = await app.Sessions.ResendAsync(started.VerificationId!, Ip);
+            var resent = await app.Sessions.ResendAsync(started.VerificationId!, ip);
             Assert.That(resent.IsSuccess, Is.True, resent.ToString());
         }
 
-        var verified = await app.Sessions.CheckAsync(started.VerificationId!, Emulator.Outbox.LastDeliveredFor(phone)!.Code, Ip);
+        var verified = await app.Sessions.CheckAsync(started.VerificationId!, Emulator.Outbox.LastDeliveredFor(phone)!.Code, ip);
         Assert.That(verified.IsVerified, Is.True, verified.ToString());
         return started.ProviderName;
     }
@@ -182,6 +186,12 @@ public sealed class DeliveryHealthTests : EmulatorFixture
 
         public ValueTask AddAsync(OtpDeliverySeries series, long bucket, OtpDeliveryOutcome outcome, TimeSpan retention, CancellationToken cancellationToken = default) =>
             Fail() ?? inner.AddAsync(series, bucket, outcome, retention, cancellationToken);
+
+        public ValueTask<bool> TryAddNetworkAsync(OtpDeliverySeries series, string network, int limit, TimeSpan window, CancellationToken cancellationToken = default)
+        {
+            Fail();
+            return inner.TryAddNetworkAsync(series, network, limit, window, cancellationToken);
+        }
 
         public ValueTask<IReadOnlyList<IReadOnlyList<OtpDeliveryBucket>>> ReadAsync(IReadOnlyList<OtpDeliverySeries> series, long oldestBucket, CancellationToken cancellationToken = default)
         {

@@ -53,7 +53,9 @@ public sealed class DeliverySimulationTests(StoreKind store)
 
         public string Phone { get; } = "+39348" + (1_000_000 + index).ToString(CultureInfo.InvariantCulture);
 
-        public string Ip { get; } = $"10.{index / 65536}.{index / 256 % 256}.{index % 256}";
+        // Each user from a network of their own, as the users of a public app are (delivery health counts at most
+        // MaxSendsPerNetwork sessions of one /24; on main this put 256 users in one /24).
+        public string Ip { get; } = DeliveryHealthTests.NetworkOf(index);
 
         public string? VerificationId { get; set; }
 
