@@ -45,6 +45,8 @@ public sealed class DeliveryHealthOptionsTests
     [TestCase("VerifyWithin", "00:00:00.099", "DeliveryHealth:VerifyWithin must be from 100 milliseconds to 1 day")]
     [TestCase("VerifyWithin", "06:00:00", "DeliveryHealth:VerifyWithin must be shorter than Otp:DeliveryHealth:Window")]
     [TestCase("MinSends", "4", "DeliveryHealth:MinSends must be from 5 to 100000")]
+    [TestCase("MaxSendsPerNetwork", "0", "DeliveryHealth:MaxSendsPerNetwork must be from 1 to 1000; it is 0.")]
+    [TestCase("MaxSendsPerNetwork", "1001", "DeliveryHealth:MaxSendsPerNetwork must be from 1 to 1000; it is 1001.")]
     [TestCase("MinSends", "100001", "DeliveryHealth:MinSends must be from 5 to 100000")]
     [TestCase("DemotionRatio", "0.04", "DeliveryHealth:DemotionRatio must be from 0.05 to 0.95")]
     [TestCase("DemotionRatio", "0.96", "DeliveryHealth:DemotionRatio must be from 0.05 to 0.95")]

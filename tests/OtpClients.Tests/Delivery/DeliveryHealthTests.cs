@@ -105,6 +105,50 @@ public sealed class DeliveryHealthTests : EmulatorFixture
     }
 
     [Test]
+    public async Task Figures_ManySessionsFromOneNetwork_CountTwo()
+    {
+        // A bot on a few addresses of one /24 starts sessions it never verifies: only MaxSendsPerNetwork (2) of them
+        // count, whichever address of the network asks.
+        await using var app = App();
+        for (var i = 0; i < 6; i++)
+        {
+            var started = await app.Sessions.StartAsync(new OtpSendRequest(NewPhone()) { ClientIpAddress = $"198.51.100.{10 + i}" });
+            Assert.That(started.IsSuccess, Is.True, started.ToString());
+        }
+
+        var started6 = await app.Sessions.StartAsync(new OtpSendRequest(NewPhone()) { ClientIpAddress = "2001:db8:1:2::1" });
+        var started7 = await app.Sessions.StartAsync(new OtpSendRequest(NewPhone()) { ClientIpAddress = "2001:db8:1:ff::9" });
+        var started8 = await app.Sessions.StartAsync(new OtpSendRequest(NewPhone()) { ClientIpAddress = "2001:db8:1:77::5" });
+        var amm = await app.ReportAsync("AMM");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(new[] { started6, started7, started8 }.Select(s => s.IsSuccess), Is.All.True, "sessions past the bound still send: it bounds the figures, never the user");
+            Assert.That(amm!.Sends, Is.EqualTo(4), "two of the IPv4 /24 and two of the IPv6 /48");
+        });
+    }
+
+    [Test]
+    public async Task Resend_FromAnotherNetworkThanTheSessions_DoesNotCountAgainstTheProvider()
+    {
+        // Whoever holds a session id can ask a resend; only the network that started the session speaks for the phone.
+        await using var app = App();
+        var own = await app.Sessions.StartAsync(new OtpSendRequest(NewPhone()) { ClientIpAddress = "203.0.113.9" });
+        var stranger = await app.Sessions.StartAsync(new OtpSendRequest(NewPhone()) { ClientIpAddress = "203.0.114.9" });
+        Clock.Advance(TimeSpan.FromSeconds(31));
+
+        var fromOwn = await app.Sessions.ResendAsync(own.VerificationId!, "203.0.113.200");
+        var fromElsewhere = await app.Sessions.ResendAsync(stranger.VerificationId!, "192.0.2.1");
+        var amm = await app.ReportAsync("AMM");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromOwn.IsSuccess && fromElsewhere.IsSuccess, Is.True, $"{fromOwn} {fromElsewhere}");
+            Assert.That(amm!.Resent, Is.EqualTo(1), "only the resend from the session's own /24 counts against AMM");
+        });
+    }
+
+    [Test]
     public async Task HealthyProviders_AreNeverDemoted()
     {
         await using var app = App();

@@ -184,4 +184,106 @@ public sealed class DeliverySimulationTests(StoreKind store)
             Assert.That(ammBack, Is.GreaterThanOrEqualTo(0.8), summary);
         });
     }
+    /// <summary>
+    /// The attack review's scenario, scaled to the simulation's clock (a 60 s window for 6 h): AMM delivers, real users
+    /// arrive one a second from networks of their own and 85 % verify; an unauthenticated caller starts 60 sessions for
+    /// numbers it does not own from 6 addresses in 6 networks, asks a resend for half of them, and verifies none. With
+    /// the bound on what one network adds (2 sessions), AMM is never demoted; with the bound lifted, the same attack
+    /// demotes it (the figure on main).
+    /// </summary>
+    [TestCase(2, false, TestName = "Simulation_StrangersStartUnverifiedSessionsFromSixNetworks_AmmIsNeverDemoted")]
+    [TestCase(1000, true, TestName = "Simulation_SameAttackWithoutTheNetworkBound_DemotesAmm")]
+    public async Task Simulation_UnverifiedSessionsFromFewNetworks(int maxSendsPerNetwork, bool expectDemotion)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero));
+        await using var emulator = await OtpEmulator.StartAsync(new OtpEmulatorOptions { TimeProvider = clock });
+        await using var app = DeliveryApp.Create(
+            emulator,
+            health: o => o.MaxSendsPerNetwork = maxSendsPerNetwork,
+            redis: redis?.Configuration,
+            keyPrefix: $"atk{Guid.NewGuid():N}:",
+            guard: g => g.MaxSendsPerIp = 0); // the guard's budgets are not what is tested here
+        var start = clock.GetUtcNow();
+        var queue = new PriorityQueue<Func<Task>, (DateTimeOffset At, long Sequence)>();
+        long sequence = 0;
+        void At(DateTimeOffset at, Func<Task> action) => queue.Enqueue(action, (at, sequence++));
+        var demotions = 0;
+        var realUsers = 0;
+        var realVerified = 0;
+        var attackSms = 0;
+
+        async Task ObserveAsync()
+        {
+            if ((await app.ReportAsync("AMM"))?.IsDemoted == true)
+            {
+                demotions++;
+            }
+        }
+
+        // Real users: one a second for 4 windows; 17 in 20 verify after a second, the others never come back.
+        for (var i = 0; i < 240; i++)
+        {
+            var index = i;
+            At(start + TimeSpan.FromSeconds(i), async () =>
+            {
+                var phone = "+39347" + (1_000_000 + index).ToString(CultureInfo.InvariantCulture);
+                var ip = DeliveryHealthTests.NetworkOf(index);
+                var started = await app.Sessions.StartAsync(new OtpSendRequest(phone) { ClientIpAddress = ip });
+                Assert.That(started.IsSuccess, Is.True, started.ToString());
+                realUsers++;
+                await ObserveAsync();
+                if (index % 20 < 17)
+                {
+                    At(clock.GetUtcNow() + Patience, async () =>
+                    {
+                        var result = await app.Sessions.CheckAsync(started.VerificationId!, emulator.Outbox.LastDeliveredFor(phone)!.Code, ip);
+                        realVerified += result.IsVerified ? 1 : 0;
+                    });
+                }
+            });
+        }
+
+        // The attack, from the middle of the second window: 60 starts from 6 addresses in 6 networks over 15 s, a resend
+        // for every other one after a second from the same address, nothing verified.
+        for (var i = 0; i < 60; i++)
+        {
+            var index = i;
+            At(start + TimeSpan.FromSeconds(90) + TimeSpan.FromMilliseconds(250 * i), async () =>
+            {
+                var ip = $"198.51.{100 + (index % 6)}.7";
+                var phone = "+39346" + (1_000_000 + index).ToString(CultureInfo.InvariantCulture);
+                var started = await app.Sessions.StartAsync(new OtpSendRequest(phone) { ClientIpAddress = ip });
+                Assert.That(started.IsSuccess, Is.True, started.ToString());
+                attackSms++;
+                await ObserveAsync();
+                if (index % 2 == 0)
+                {
+                    At(clock.GetUtcNow() + Patience, async () =>
+                    {
+                        var resent = await app.Sessions.ResendAsync(started.VerificationId!, ip);
+                        attackSms += resent.IsSuccess ? 1 : 0;
+                        await ObserveAsync();
+                    });
+                }
+            });
+        }
+
+        while (queue.TryDequeue(out var action, out var when))
+        {
+            if (when.At > clock.GetUtcNow())
+            {
+                clock.SetUtcNow(when.At);
+            }
+
+            await action();
+        }
+
+        var summary = string.Create(CultureInfo.InvariantCulture, $"store {store}, MaxSendsPerNetwork {maxSendsPerNetwork}: {realVerified} of {realUsers} real users verified; the attack sent {attackSms} SMS; AMM seen demoted at {demotions} observations");
+        await TestContext.Out.WriteLineAsync(summary);
+        Assert.Multiple(() =>
+        {
+            Assert.That(attackSms, Is.GreaterThanOrEqualTo(90), "the attack got its SMS: the guard is not what stops it here");
+            Assert.That(demotions > 0, Is.EqualTo(expectDemotion), summary);
+        });
+    }
 }
