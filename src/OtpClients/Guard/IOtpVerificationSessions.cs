@@ -25,6 +25,15 @@ namespace OtpClients;
 public interface IOtpVerificationSessions
 {
     /// <summary>Sends a code through the <see cref="IOtpClient"/> and opens a session for it.</summary>
+    /// <remarks>
+    /// No code goes out whose session cannot be stored. Once an operation on the session store has failed, the store is
+    /// <i>known down</i> until an operation succeeds again: while it is, a start first asks the store (one read of an id
+    /// never issued) and, when that fails, returns <see cref="OtpErrorCode.ProviderUnavailable"/> (provider code
+    /// <c>store_unavailable</c>, transient) with nothing sent, whatever the guard's <c>OnStoreFailure</c> says. The cost:
+    /// one extra store round trip per start while the store is known down, and, on each app instance, the start that
+    /// first meets an outage (and any in flight with it) may still send a code it then cannot store; that start fails
+    /// with <see cref="OtpError.MayHaveBeenAccepted"/> set.
+    /// </remarks>
     /// <param name="request">The send request (<see cref="IOtpClient.SendAsync"/>).</param>
     /// <param name="cancellationToken">A token that cancels the operation.</param>
     /// <returns>The session's id and expiry, or why the send failed.</returns>
