@@ -31,6 +31,12 @@ internal abstract class OtpAccounts
 
     public abstract Task SendPhoneCodeAsync(object user, string e164);
 
+    /// <summary>Tells whether the account has a password (not only external logins).</summary>
+    public abstract Task<bool> HasPasswordAsync(object user);
+
+    /// <summary>Checks the user's password, counting a wrong one toward lockout.</summary>
+    public abstract Task<SignInResult> CheckPasswordAsync(object user, string password);
+
     public abstract Task<IdentityResult> ConfirmPhoneAsync(object user, string e164, string code);
 
     public abstract Task<IdentityResult> RemovePhoneAsync(object user);
@@ -68,6 +74,11 @@ internal sealed class OtpAccounts<TUser>(UserManager<TUser> users, SignInManager
     }
 
     public override Task SendPhoneCodeAsync(object user, string e164) => users.GenerateChangePhoneNumberTokenAsync((TUser)user, e164);
+
+    public override Task<bool> HasPasswordAsync(object user) => users.HasPasswordAsync((TUser)user);
+
+    public override Task<SignInResult> CheckPasswordAsync(object user, string password) =>
+        signIn.CheckPasswordSignInAsync((TUser)user, password, lockoutOnFailure: true);
 
     public override async Task<IdentityResult> ConfirmPhoneAsync(object user, string e164, string code)
     {

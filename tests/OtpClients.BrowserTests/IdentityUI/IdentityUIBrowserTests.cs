@@ -76,14 +76,7 @@ public sealed class IdentityUIBrowserTests
         await StartAsync(useAddIdentity);
 
         // Register and confirm the account with the template's pages (no e-mail sender: the page shows the link).
-        await Page.GotoAsync("Identity/Account/Register");
-        await Page.GetByLabel("Email").FillAsync(Email);
-        await Page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await Page.GetByLabel("Confirm Password").FillAsync(Password);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Click here to confirm your account" }).ClickAsync();
-        await Expect(Page.GetByText("Thank you for confirming your email.")).ToBeVisibleAsync();
-        await LogInWithPasswordAsync();
+        await RegisterAndLogInAsync();
 
         // The account menu has the package's page.
         await Page.GetByRole(AriaRole.Link, new() { Name = $"Hello {Email}!" }).ClickAsync();
@@ -156,6 +149,56 @@ public sealed class IdentityUIBrowserTests
         await Page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = $"Hello {Email}!" })).ToBeVisibleAsync();
         Assert.That(Site.Emulator.Outbox.Messages, Has.Count.EqualTo(3), "no code was texted but the three asked for");
+    }
+
+    [Test]
+    public async Task ChangePhone_SmsTwoFactorOnWithOnlyTheSessionCookie_NeedsThePassword()
+    {
+        // The review's finding: with SMS two-factor on, whoever held only the sign-in cookie could move the two-factor
+        // phone to a number of theirs (the page already refused to remove it). Now the change needs the password.
+        await StartAsync(useAddIdentity: false);
+        await RegisterAndLogInAsync();
+        await Page.GotoAsync("Identity/Account/Manage/Phone");
+        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 348 123 4567");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(await Site.CodeAsync(Phone, 1));
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in by SMS" }).ClickAsync();
+        await Expect(Page.Locator("#two-factor-state")).ToContainTextAsync("On");
+        const string Theirs = "+393489999999";
+
+        // Only the cookie: no password typed.
+        await Page.GetByLabel("New phone number").FillAsync(Theirs);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Expect(Page.Locator("#password-error")).ToContainTextAsync("Enter your current password");
+        await AssertAccessibleAsync("the phone page asking for the password");
+
+        // A wrong password.
+        await Page.GetByLabel("New phone number").FillAsync(Theirs);
+        await Page.GetByLabel("Current password").FillAsync("not-the-password");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Expect(Page.Locator("#password-error")).ToHaveTextAsync("That password is not right.");
+        Assert.That(Site.Emulator.Outbox.Messages.Where(m => m.PhoneNumber == Theirs), Is.Empty, "nothing texted to the new number without the password");
+
+        // The owner, with the password.
+        await Page.GetByLabel("New phone number").FillAsync(Theirs);
+        await Page.GetByLabel("Current password").FillAsync(Password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Expect(Page.Locator("#otp-status")).ToContainTextAsync("We texted a code to");
+        await Site.CodeAsync(Theirs, 1);
+    }
+
+    /// <summary>Registers <see cref="Email"/> with the template's pages, confirms the e-mail, and logs in.</summary>
+    private async Task RegisterAndLogInAsync()
+    {
+        await Page.GotoAsync("Identity/Account/Register");
+        await Page.GetByLabel("Email").FillAsync(Email);
+        await Page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await Page.GetByLabel("Confirm Password").FillAsync(Password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Click here to confirm your account" }).ClickAsync();
+        await Expect(Page.GetByText("Thank you for confirming your email.")).ToBeVisibleAsync();
+        await LogInWithPasswordAsync();
     }
 
     [Test]

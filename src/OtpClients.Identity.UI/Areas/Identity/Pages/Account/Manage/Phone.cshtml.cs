@@ -21,6 +21,10 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
     [BindProperty]
     public string? Number { get; set; }
 
+    /// <summary>Gets or sets the password the user typed to change the phone that two-factor sign-in texts.</summary>
+    [BindProperty]
+    public string? Password { get; set; }
+
     /// <summary>Gets or sets the code the user typed.</summary>
     [BindProperty]
     public string? Code { get; set; }
@@ -31,6 +35,9 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
 
     /// <summary>Gets the error of this request, next to the field it concerns.</summary>
     public string? Error { get; private set; }
+
+    /// <summary>Gets the error about the password, next to its field.</summary>
+    public string? PasswordError { get; private set; }
 
     /// <summary>Gets the user's phone and two-factor state.</summary>
     public OtpAccountState State { get; private set; } = new(null, false, false, false, 0);
@@ -73,6 +80,14 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
         if (state.PhoneConfirmed && state.PhoneNumber == e164)
         {
             Error = "This is already your confirmed phone number.";
+            await LoadAsync(user);
+            return Page();
+        }
+
+        if (state.SmsTwoFactor && await PasswordProblemAsync(user) is { } problem)
+        {
+            // Two-factor sign-in texts this phone: whoever holds only the sign-in cookie must not move it to theirs.
+            PasswordError = problem;
             await LoadAsync(user);
             return Page();
         }
@@ -203,6 +218,28 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
 
         StatusMessage = "Two-factor sign-in is on: we will text a code to your phone when you sign in.";
         return RedirectToPage();
+    }
+
+    /// <summary>Why the password does not allow changing the two-factor phone, or <see langword="null"/> when it does.</summary>
+    private async Task<string?> PasswordProblemAsync(object user)
+    {
+        if (!await accounts.HasPasswordAsync(user))
+        {
+            return "Two-factor sign-in texts its codes to your current phone, and your account has no password to confirm this change: turn two-factor sign-in off first, then change the number.";
+        }
+
+        if (string.IsNullOrEmpty(Password))
+        {
+            return "Enter your current password: two-factor sign-in texts its codes to your current phone.";
+        }
+
+        var checkedPassword = await accounts.CheckPasswordAsync(user, Password);
+        return checkedPassword switch
+        {
+            { Succeeded: true } => null,
+            { IsLockedOut: true } => "Too many wrong passwords: your account is locked for a while. Try again later.",
+            _ => "That password is not right.",
+        };
     }
 
     private async Task LoadAsync(object user)
