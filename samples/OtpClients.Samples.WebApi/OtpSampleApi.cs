@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OtpClients.Emulator;
-using OtpClients.Guard;
 
 namespace OtpClients.Samples.WebApi;
 
@@ -64,7 +63,6 @@ public static class OtpSampleApi
 
         var app = builder.Build();
         var development = app.Environment.IsDevelopment();
-        var decoyProvider = DecoyProvider(builder.Configuration.GetSection("Otp"));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (development)
@@ -82,19 +80,15 @@ public static class OtpSampleApi
                 cancellationToken);
             if (!started.IsSuccess)
             {
-                if (started.Error.ProviderCode is OtpGuardRules.Cooldown or OtpGuardRules.Number)
-                {
-                    // A refusal for the number itself would tell anyone that this number just asked for a code. The
-                    // answer looks like a send: an id that never verifies. Trade-off: a user who asks twice within the
-                    // cooldown must keep the first id (whose code still works); the second is a decoy.
-                    return TypedResults.Ok(new SendAnswer(DecoyId(), decoyProvider, DateTimeOffset.UtcNow.AddMinutes(5)));
-                }
-
+                // A refusal for the number itself (its cooldown, its budget) is answered as what it is: 429 with
+                // Retry-After. A decoy "sent" answer was tried and could be told apart in one free request (its resend,
+                // its check and its provider differed from a real session's), so it is not offered: see the README.
                 return Problem(http, started.Error);
             }
 
-            // The browser gets the session's opaque id; the challenge and the number stay on the server.
-            return TypedResults.Ok(new SendAnswer(started.VerificationId, started.ProviderName, started.ExpiresAt));
+            // The browser gets the session's opaque id; the challenge, the number and the provider stay on the server
+            // (naming the provider would let anyone watch delivery health reorder the route).
+            return TypedResults.Ok(new SendAnswer(started.VerificationId, started.ExpiresAt));
         })
         .WithName("SendCode")
         .WithSummary("Texts a one-time code to a phone number and opens a verification session.")
@@ -121,7 +115,7 @@ public static class OtpSampleApi
                     : Problem(http, resent.Error);
             }
 
-            return TypedResults.Ok(new SendAnswer(resent.VerificationId, resent.ProviderName, resent.ExpiresAt));
+            return TypedResults.Ok(new SendAnswer(resent.VerificationId, resent.ExpiresAt));
         })
         .WithName("ResendCode")
         .WithSummary("Texts a new code for a verification session whose SMS did not arrive, through another provider when the route has one.")
@@ -183,16 +177,6 @@ public static class OtpSampleApi
         context.Response.ContentType = "application/json; charset=utf-8";
         return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }));
     }
-
-    /// <summary>The provider a decoy answer names: the first of the route (what a real first send would name).</summary>
-    private static string DecoyProvider(IConfiguration otp)
-    {
-        var first = otp.GetSection("Failover").GetChildren().Select(c => c.Value).FirstOrDefault() ?? otp["Provider"] ?? "AMM";
-        return first.Equals("Amm", StringComparison.OrdinalIgnoreCase) ? "AMM" : first.Equals("Ip1", StringComparison.OrdinalIgnoreCase) ? "iP1" : first;
-    }
-
-    /// <summary>An id of the shape of a real one (22 base64url characters) that no session has.</summary>
-    private static string DecoyId() => System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>Maps an <see cref="OtpError"/> to an HTTP problem, with <c>Retry-After</c> when the error has one.</summary>
     public static ProblemHttpResult Problem(HttpContext http, OtpError error)
@@ -280,7 +264,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
 
 public sealed record SendBody(string? Phone);
 
-public sealed record SendAnswer(string VerificationId, string Provider, DateTimeOffset ExpiresAt);
+public sealed record SendAnswer(string VerificationId, DateTimeOffset ExpiresAt);
 
 public sealed record VerifyBody(string? VerificationId, string? Code);
 
