@@ -468,6 +468,8 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
                         ["sender"] = m.Sender,
                         ["text"] = m.Text,
                         ["code"] = m.Code,
+                        ["encoding"] = m.Encoding == OtpClients.Messages.SmsEncoding.Gsm7 ? "GSM-7" : "UCS-2",
+                        ["segments"] = m.Segments,
                         ["sentAt"] = m.SentAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                         ["sandbox"] = m.Sandbox,
                         ["delivery"] = m.Delivery switch

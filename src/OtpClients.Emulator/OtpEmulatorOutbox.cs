@@ -12,6 +12,12 @@ namespace OtpClients.Emulator;
 /// <param name="SentAt">When it was sent, by the emulator's clock.</param>
 public sealed record OtpEmulatorMessage(string Provider, string Id, string PhoneNumber, string? Sender, string Text, string Code, DateTimeOffset SentAt)
 {
+    /// <summary>Gets the encoding the text takes on the air: GSM-7, or UCS-2 when one character is outside it (<see cref="OtpClients.Messages.SmsSegments"/>).</summary>
+    public OtpClients.Messages.SmsEncoding Encoding => OtpClients.Messages.SmsSegments.Measure(Text).Encoding;
+
+    /// <summary>Gets the number of SMS segments the text takes (what an operator would bill).</summary>
+    public int Segments => OtpClients.Messages.SmsSegments.Measure(Text).Segments;
+
     /// <summary>Gets a value indicating whether it was an AMM sandbox send (no SMS would have left AMM).</summary>
     public bool Sandbox { get; init; }
 

@@ -128,6 +128,11 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
                 writer.WriteString("ft", template);
             }
 
+            if (settings.Culture is { } culture)
+            {
+                writer.WriteString("fc", culture);
+            }
+
             if (session.ClientNetwork is { } network)
             {
                 writer.WriteString("w", network);
@@ -210,6 +215,7 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
             string? Text(string name) => root.TryGetProperty(name, out var p) ? p.GetString() : null;
             var sender = Text("fs");
             var template = Text("ft");
+            var culture = Text("fc");
             int? length = root.TryGetProperty("fl", out var fl) ? fl.GetInt32() : null;
             TimeSpan? ttl = root.TryGetProperty("fx", out var fx) ? TimeSpan.FromMilliseconds(fx.GetInt64()) : null;
             return new OtpSessionState
@@ -219,7 +225,7 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
                 MaxAttempts = root.GetProperty("m").GetInt32(),
                 Resends = root.GetProperty("r").GetInt32(),
                 ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("e").GetInt64()),
-                Settings = sender is null && template is null && length is null && ttl is null ? OtpSendSettings.None : new OtpSendSettings(sender, template, length, ttl),
+                Settings = sender is null && template is null && length is null && ttl is null && culture is null ? OtpSendSettings.None : new OtpSendSettings(sender, template, length, ttl) { Culture = culture },
                 Challenges = challenges,
                 ClientNetwork = Text("w"),
             };

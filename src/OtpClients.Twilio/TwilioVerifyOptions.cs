@@ -47,6 +47,13 @@ public sealed partial class TwilioVerifyOptions : OtpProviderOptions
     /// <summary>Gets or sets the language of the message (<c>Locale</c>, such as <c>en</c>, <c>it</c>, <c>pt-BR</c>). Defaults to none: Twilio picks it from the number.</summary>
     public string? Locale { get; set; }
 
+    /// <summary>
+    /// Gets or sets the 11-character hash of the Android app (<c>AppHash</c>), which Twilio puts in its text for the SMS
+    /// Retriever API. With <c>otp.UseMessages</c>, set it to the same value as <c>Messages:AndroidAppHash</c> (Twilio writes
+    /// its own text, so the SDK cannot add the line). Defaults to none.
+    /// </summary>
+    public string? AppHash { get; set; }
+
     /// <inheritdoc />
     protected override string SectionName => "Twilio";
 
@@ -91,6 +98,11 @@ public sealed partial class TwilioVerifyOptions : OtpProviderOptions
             errors.Add($"Twilio.Channel must be one of {string.Join(", ", Channels)}.");
         }
 
+        if (AppHash is not null && !AppHashPattern().IsMatch(AppHash))
+        {
+            errors.Add("Twilio.AppHash must be the 11-character hash of the Android app (letters, digits, + and /).");
+        }
+
         if (Locale is not null && !LocalePattern().IsMatch(Locale))
         {
             errors.Add("Twilio.Locale must be a language tag such as en, it or pt-BR.");
@@ -106,4 +118,7 @@ public sealed partial class TwilioVerifyOptions : OtpProviderOptions
 
     [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z]{2,4})?$", RegexOptions.CultureInvariant)]
     private static partial Regex LocalePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9+/]{11}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AppHashPattern();
 }

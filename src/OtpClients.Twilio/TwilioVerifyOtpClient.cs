@@ -37,7 +37,7 @@ namespace OtpClients.Twilio;
 /// clock apart from Twilio's must not expire codes early and allows 5 checks (<see cref="OtpChallenge.MaxAttempts"/>).
 /// </para>
 /// </remarks>
-public sealed partial class TwilioVerifyOtpClient : IOtpClient
+public sealed partial class TwilioVerifyOtpClient : IOtpClient, OtpClients.Messages.IOtpMessageSender
 {
     /// <summary>The provider name: <c>Twilio</c>.</summary>
     public const string Name = "Twilio";
@@ -98,6 +98,37 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
     /// <inheritdoc />
     public string ProviderName => Name;
 
+    /// <summary>Gets what Twilio does with the message text: it writes its own, in the request's culture (<c>Locale</c>), with the app hash of its options.</summary>
+    public OtpClients.Messages.OtpMessageTraits MessageTraits => new() { WritesItsOwnText = true, AppHash = options.AppHash };
+
+    /// <summary>
+    /// The languages Twilio Verify writes its text in (its <c>Locale</c> values). A request's culture is matched exactly,
+    /// then by its parents (<c>pt-PT</c> → <c>pt</c>); a culture Twilio does not speak sends no <c>Locale</c>, and Twilio
+    /// picks one from the number.
+    /// </summary>
+    public static IReadOnlyList<string> Locales { get; } =
+    [
+        "af", "ar", "ca", "cs", "da", "de", "el", "en", "en-GB", "es", "et", "fi", "fr", "he", "hi", "hr", "hu", "id", "it", "ja",
+        "ko", "lt", "ms", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sv", "th", "tl", "tr", "uk", "vi", "zh", "zh-CN", "zh-HK",
+    ];
+
+    /// <summary>The Twilio locale of a culture, or <see langword="null"/> when Twilio has none for it (or no culture was given).</summary>
+    private static string? LocaleOf(CultureInfo? culture)
+    {
+        for (var c = culture; c is not null && !string.IsNullOrEmpty(c.Name); c = c.Parent)
+        {
+            foreach (var locale in Locales)
+            {
+                if (string.Equals(locale, c.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return locale;
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <inheritdoc />
     public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
@@ -117,10 +148,15 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient
             return OtpSendResult.Failure(new OtpError(OtpErrorCode.NotSupported, $"Twilio Verify does not take {owned} per request: it is a setting of the Verify service in Twilio's console."));
         }
 
-        var body = new Dictionary<string, string>(3) { ["To"] = phone.E164, ["Channel"] = options.Channel };
-        if (options.Locale is { } locale)
+        var body = new Dictionary<string, string>(4) { ["To"] = phone.E164, ["Channel"] = options.Channel };
+        if ((options.Locale ?? LocaleOf(request.Culture)) is { } locale)
         {
             body["Locale"] = locale;
+        }
+
+        if (options.AppHash is { } appHash)
+        {
+            body["AppHash"] = appHash;
         }
 
         var sentAt = timeProvider.GetUtcNow();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace OtpClients;
@@ -41,6 +42,13 @@ public sealed record OtpSendRequest(string PhoneNumber)
     /// </summary>
     public string? ClientIpAddress { get; init; }
 
+    /// <summary>
+    /// Gets the user's language, which picks the message template of <c>otp.UseMessages</c> (<c>Otp:Messages:Templates</c>,
+    /// walking up parent cultures: <c>he-IL</c>, then <c>he</c>, then <c>default</c>) and, for a provider that writes its
+    /// own text (Twilio Verify), its locale. <see langword="null"/>: <see cref="CultureInfo.CurrentUICulture"/>.
+    /// </summary>
+    public CultureInfo? Culture { get; init; }
+
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append("PhoneNumber = ").Append(OtpClients.PhoneNumber.Mask(PhoneNumber));
@@ -49,6 +57,7 @@ public sealed record OtpSendRequest(string PhoneNumber)
         builder.Append(", CodeLength = ").Append(CodeLength);
         builder.Append(", TimeToLive = ").Append(TimeToLive);
         builder.Append(", ClientIpAddress = ").Append(RequestChecks.MaskIp(ClientIpAddress));
+        builder.Append(", Culture = ").Append(Culture?.Name);
         return true;
     }
 }

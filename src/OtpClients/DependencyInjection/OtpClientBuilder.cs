@@ -10,6 +10,7 @@ using OtpClients.Diagnostics;
 using OtpClients.Failover;
 using OtpClients.Guard;
 using OtpClients.Http;
+using OtpClients.Messages;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -23,7 +24,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// first provider configured. Each provider's own client type is resolvable too, for its extra operations: unkeyed for
 /// the default registration, keyed by the registration's name otherwise.
 /// </remarks>
-public sealed class OtpClientBuilder
+public sealed partial class OtpClientBuilder
 {
     private readonly List<ProviderRegistration> providers = [];
     private OtpProviderDescriptor[]? failover;
@@ -336,7 +337,7 @@ public sealed class OtpClientBuilder
     }
 
     /// <summary>The keys an OTP configuration section may hold besides one section per known provider.</summary>
-    private static readonly string[] RootKeys = ["Provider", "Failover", "Routes", "SendGuard", "Sessions", "DeliveryHealth", "Redis"];
+    private static readonly string[] RootKeys = ["Provider", "Failover", "Routes", "SendGuard", "Sessions", "DeliveryHealth", "Messages", "Redis"];
 
     /// <summary>
     /// Configures the providers named by a configuration section: <c>Provider</c> or <c>Failover</c>, and one sub-section
@@ -455,6 +456,14 @@ public sealed class OtpClientBuilder
             Services.AddOptions<OtpDeliveryHealthOptions>(OptionsName).Bind(healthSection);
         }
 
+        if (configuration.GetSection("Messages") is { } messagesSection && messagesSection.Exists())
+        {
+            messagesPath = messagesSection.Path;
+            ConfigurationKeys.ThrowIfUnknown(typeof(OtpMessageOptions), messagesSection);
+            UseMessages();
+            Services.AddOptions<OtpMessageOptions>(OptionsName).Bind(messagesSection);
+        }
+
         if (configuration.GetSection("Redis") is { } redisSection && redisSection.Exists())
         {
             redisPath = redisSection.Path; // read by otp.UseRedis(section) only: checked at start (RedisWithoutUseRedis)
@@ -507,6 +516,7 @@ public sealed class OtpClientBuilder
         }
 
         var optionsName = OptionsName;
+        CompleteMessages();
         var healthKey = "OtpClients.DeliveryHealth:" + optionsName;
         if (deliveryHealth)
         {
@@ -531,8 +541,8 @@ public sealed class OtpClientBuilder
         if (failover is not null || routes.Count > 0)
         {
             Func<IServiceProvider, IOtpClient> FactoryOf(OtpProviderDescriptor descriptor, string what) =>
-                (providers.Find(p => ReferenceEquals(p.Descriptor, descriptor) || p.Descriptor.Matches(descriptor.Name))
-                ?? throw new InvalidOperationException($"{what} names {descriptor.Name}, which is not configured: call Use{descriptor.ConfigurationSectionName}(…) too.")).Factory;
+                WithMessages(providers.Find(p => ReferenceEquals(p.Descriptor, descriptor) || p.Descriptor.Matches(descriptor.Name))
+                ?? throw new InvalidOperationException($"{what} names {descriptor.Name}, which is not configured: call Use{descriptor.ConfigurationSectionName}(…) too."));
 
             var defaultFactories = failover?.Select(d => FactoryOf(d, "Failover")).ToArray();
             var routeFactories = routes.ToDictionary(r => r.Key, r => r.Value.Select(d => (d.Name, Factory: FactoryOf(d, "The route of " + r.Key))).ToArray(), StringComparer.OrdinalIgnoreCase);
@@ -554,7 +564,7 @@ public sealed class OtpClientBuilder
         }
         else
         {
-            root = providers[0].Factory;
+            root = WithMessages(providers[0]);
         }
 
         // The guard is on for the sessions unless turned off (SendGuard:Enabled false); on for the client too with

@@ -24,6 +24,8 @@ internal static class OtpTelemetry
 
     private static readonly Counter<long> GuardRefusals = Meter.CreateCounter<long>("otp.guard.refusals", "{refusal}", "Sends and verifies the send guard refused before any HTTP call, by rule and operation.");
 
+    private static readonly Histogram<int> SmsSegments = Meter.CreateHistogram<int>("otp.sms.segments", "{segment}", "SMS segments of each message the SDK composed (otp.UseMessages), measured on the final text, by provider and encoding.");
+
     private static readonly Counter<long> DeliverySends = Meter.CreateCounter<long>("otp.delivery.sends", "{send}", "Sends of verification sessions (first sends and resends), by provider, region and kind.");
 
     private static readonly Counter<long> DeliveryVerifications = Meter.CreateCounter<long>("otp.delivery.verifications", "{verification}", "Session sends verified within DeliveryHealth:VerifyWithin, by provider and region.");
@@ -94,6 +96,13 @@ internal static class OtpTelemetry
             (demoted ? DeliveryDemotions : DeliveryRestorations).Add(1, new KeyValuePair<string, object?>(OtpDiagnostics.ProviderTag, provider), new KeyValuePair<string, object?>(OtpDiagnostics.RegionTag, region));
         }
     }
+
+    /// <summary>Records the segments of a composed message: tagged by provider and encoding, never by text or code.</summary>
+    public static void RecordSegments(string provider, Messages.SmsMeasure measure) =>
+        SmsSegments.Record(
+            measure.Segments,
+            new KeyValuePair<string, object?>(OtpDiagnostics.ProviderTag, provider),
+            new KeyValuePair<string, object?>("otp.sms.encoding", measure.Encoding == Messages.SmsEncoding.Gsm7 ? "gsm7" : "ucs2"));
 
     /// <summary>Counts one refusal of the send guard: tagged by rule and operation, never by number.</summary>
     public static void RecordGuardRefusal(string rule, string operation) =>

@@ -118,10 +118,13 @@ public sealed record OtpSendSettings(string? Sender, string? MessageTemplate, in
     public static OtpSendSettings From(OtpSendRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Sender is null && request.MessageTemplate is null && request.CodeLength is null && request.TimeToLive is null
+        return request.Sender is null && request.MessageTemplate is null && request.CodeLength is null && request.TimeToLive is null && request.Culture is null
             ? None
-            : new(request.Sender, request.MessageTemplate, request.CodeLength, request.TimeToLive);
+            : new(request.Sender, request.MessageTemplate, request.CodeLength, request.TimeToLive) { Culture = request.Culture?.Name };
     }
+
+    /// <summary>Gets the name of <see cref="OtpSendRequest.Culture"/> (<c>he-IL</c>), so that a resend speaks the user's language; <see langword="null"/> when the request set none.</summary>
+    public string? Culture { get; init; }
 
     /// <summary>Makes a request to <paramref name="phoneNumber"/> with these settings.</summary>
     /// <param name="phoneNumber">The number.</param>
@@ -134,5 +137,6 @@ public sealed record OtpSendSettings(string? Sender, string? MessageTemplate, in
         CodeLength = CodeLength,
         TimeToLive = TimeToLive,
         ClientIpAddress = clientIpAddress,
+        Culture = Culture is null ? null : System.Globalization.CultureInfo.GetCultureInfo(Culture),
     };
 }

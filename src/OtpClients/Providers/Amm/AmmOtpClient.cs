@@ -45,7 +45,7 @@ namespace OtpClients.Amm;
 /// directly over an <see cref="HttpClient"/> you own.
 /// </para>
 /// </remarks>
-public sealed class AmmOtpClient : IOtpClient
+public sealed class AmmOtpClient : IOtpClient, OtpClients.Messages.IOtpMessageSender
 {
     /// <summary>The checks AMM allows per request when <c>max_retry</c> is not sent.</summary>
     private const int DefaultMaxRetry = 3;
@@ -59,6 +59,7 @@ public sealed class AmmOtpClient : IOtpClient
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly string defaultText;
+    private readonly string defaultTemplate;
     private readonly string? defaultSender;
     private readonly bool detectSpentAttempts;
     private readonly string? appId;
@@ -67,6 +68,9 @@ public sealed class AmmOtpClient : IOtpClient
     private readonly int? maxRetry;
     private readonly TimeSpan? defaultTimeToLive;
     private readonly bool sandbox;
+
+    /// <summary>Gets what AMM does with the message text: it takes any text, with codes of <c>CodeLength</c> (4 by default) characters.</summary>
+    public OtpClients.Messages.OtpMessageTraits MessageTraits { get; }
 
     /// <summary>Creates an AMM client over an <see cref="HttpClient"/>.</summary>
     /// <param name="httpClient">The client to send with. Its <see cref="HttpClient.BaseAddress"/> is not used: requests go to <see cref="OtpProviderOptions.BaseAddress"/>.</param>
@@ -87,6 +91,8 @@ public sealed class AmmOtpClient : IOtpClient
         credentials = ProviderTransport.BasicParameter(options.AuthKey!, options.AuthSecret!);
         credentialSecrets = [options.AuthKey, options.AuthSecret, credentials];
         defaultText = MessageTemplate.Parse(options.MessageTemplate).ToAmmText();
+        defaultTemplate = options.MessageTemplate;
+        MessageTraits = new OtpClients.Messages.OtpMessageTraits { DefaultCodeLength = options.CodeLength ?? 4, DefaultTemplate = options.MessageTemplate };
         defaultSender = options.Sender;
         detectSpentAttempts = options.DetectSpentAttempts;
         appId = options.AppId;
@@ -380,6 +386,7 @@ public sealed class AmmOtpClient : IOtpClient
 
         phone = parsed!;
         var text = defaultText;
+        var measured = defaultTemplate;
         if (request.MessageTemplate is not null)
         {
             if (RequestChecks.ParseTemplate(request.MessageTemplate, out var template) is { } templateError)
@@ -388,6 +395,7 @@ public sealed class AmmOtpClient : IOtpClient
             }
 
             text = template!.ToAmmText();
+            measured = request.MessageTemplate;
         }
 
         string? from = null;
@@ -413,7 +421,8 @@ public sealed class AmmOtpClient : IOtpClient
             From = from,
             Sandbox = sandbox,
             AppId = appId,
-            Encoding = encoding,
+            // Left unset, the encoding follows the text: AMM would send 7BIT, which garbles a text outside GSM-7.
+            Encoding = encoding ?? (OtpClients.Messages.SmsSegments.Measure(measured.Replace(MessageTemplate.CodePlaceholder, "0", StringComparison.Ordinal)).Encoding == OtpClients.Messages.SmsEncoding.Ucs2 ? AmmEncoding.Ucs2 : null),
             CodeLength = codeLength,
             MaxRetry = maxRetry,
             TtlSeconds = ttlSeconds,

@@ -47,7 +47,7 @@ namespace OtpClients.Ip1;
 /// never retried, never failed over.
 /// </para>
 /// </remarks>
-public sealed class Ip1OtpClient : IOtpClient
+public sealed class Ip1OtpClient : IOtpClient, OtpClients.Messages.IOtpMessageSender
 {
     /// <summary>The shortest code iP1 issues.</summary>
     public const int MinCodeLength = 3;
@@ -75,6 +75,9 @@ public sealed class Ip1OtpClient : IOtpClient
     private readonly TimeSpan? defaultTimeToLive;
     private readonly bool? numericOnly;
 
+    /// <summary>Gets what iP1 does with the message text: one line only (<c>MessageFormat</c>), codes of <c>CodeLength</c> (iP1's default 5) characters; without a <c>MessageTemplate</c>, the account's own text.</summary>
+    public OtpClients.Messages.OtpMessageTraits MessageTraits { get; }
+
     /// <summary>Creates an iP1 client over an <see cref="HttpClient"/>.</summary>
     /// <param name="httpClient">The client to send with. Requests go to <see cref="OtpProviderOptions.BaseAddress"/>.</param>
     /// <param name="options">The settings; validated now.</param>
@@ -96,6 +99,7 @@ public sealed class Ip1OtpClient : IOtpClient
         defaultTemplate = options.MessageTemplate is null ? null : MessageTemplate.Parse(options.MessageTemplate).ToIp1Format();
         defaultSender = options.Sender;
         defaultCodeLength = options.CodeLength;
+        MessageTraits = new OtpClients.Messages.OtpMessageTraits { SingleLine = true, DefaultCodeLength = options.CodeLength ?? 5, DefaultTemplate = options.MessageTemplate };
         defaultTimeToLive = options.TimeToLive;
         numericOnly = options.NumericOnly;
     }

@@ -42,7 +42,7 @@ namespace OtpClients.NinetyNineDigital;
 /// answers <c>{"status": 1}</c> to any code must not verify it).
 /// </para>
 /// </remarks>
-public sealed class NinetyNineDigitalOtpClient : IOtpClient
+public sealed class NinetyNineDigitalOtpClient : IOtpClient, OtpClients.Messages.IOtpMessageSender
 {
     /// <summary>How long a 99digital code lives: 10 minutes, not configurable.</summary>
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
@@ -58,6 +58,12 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
     private readonly ILogger logger;
     private readonly string? defaultSender;
     private readonly string? defaultMessage;
+
+    /// <summary>The code length messages are measured with: 99digital does not document its codes' length, so a generous 8.</summary>
+    public const int UndocumentedCodeLength = 8;
+
+    /// <summary>Gets what 99digital does with the message text: it takes any text; its codes' length is not documented (measured as <see cref="UndocumentedCodeLength"/>); without a <c>MessageTemplate</c>, its own text.</summary>
+    public OtpClients.Messages.OtpMessageTraits MessageTraits { get; }
 
     /// <summary>Creates a 99digital client over an <see cref="HttpClient"/>.</summary>
     /// <param name="httpClient">The client to send with. Requests go to <see cref="OtpProviderOptions.BaseAddress"/> plus the configured paths.</param>
@@ -80,6 +86,7 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient
         checkPath = options.CheckPath.TrimStart('/');
         defaultSender = options.Sender;
         defaultMessage = options.MessageTemplate is null ? null : MessageTemplate.Parse(options.MessageTemplate).ToNinetyNineDigitalMessage();
+        MessageTraits = new OtpClients.Messages.OtpMessageTraits { DefaultCodeLength = UndocumentedCodeLength, DefaultTemplate = options.MessageTemplate };
     }
 
     /// <inheritdoc />
