@@ -8,9 +8,12 @@ namespace OtpClients.Diagnostics;
 /// front of a provider whose <see cref="Microsoft.Extensions.DependencyInjection.OtpProviderDescriptor.RecordsTelemetry"/>
 /// is <see langword="false"/>, so every provider is observed the same way.
 /// </summary>
-internal sealed class InstrumentedOtpClient(IOtpClient inner, ILogger logger, TimeProvider timeProvider) : IOtpClient
+internal sealed class InstrumentedOtpClient(IOtpClient inner, ILogger logger, TimeProvider timeProvider) : IOtpClient, Messages.IOtpMessageSender
 {
     public string ProviderName => inner.ProviderName;
+
+    /// <summary>Gets the traits of the provider inside (the message layer reads them through this wrapper).</summary>
+    public Messages.OtpMessageTraits MessageTraits => (inner as Messages.IOtpMessageSender)?.MessageTraits ?? Messages.OtpMessageTraits.Unknown;
 
     public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {

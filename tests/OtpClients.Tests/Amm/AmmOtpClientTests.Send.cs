@@ -54,6 +54,20 @@ public sealed partial class AmmOtpClientTests
         AssertAmmHeaders(request);
     }
 
+    [TestCase("הקוד שלך הוא {code}", "UCS2", TestName = "SendAsync_HebrewTextWithEncodingUnset_SendsEncodingUcs2")]
+    [TestCase("Your code – {code}", "UCS2", TestName = "SendAsync_EnDashTextWithEncodingUnset_SendsEncodingUcs2")]
+    [TestCase("Il tuo codice è {code} [{code}]", null, TestName = "SendAsync_Gsm7TextWithEncodingUnset_SendsNoEncoding")]
+    public async Task SendAsync_EncodingUnset_FollowsTheMeasureOfTheText(string template, string? expected)
+    {
+        // AMM sends 7BIT when no encoding is given, which garbles a text outside GSM-7: the SDK measures the text.
+        Server.Answer(Endpoints.AmmSend, Reply.Json(200, $"{{\"verify_id\": \"{VerifyId}\"}}"));
+
+        await CreateClient().SendAsync(new OtpSendRequest(Phone) { MessageTemplate = template });
+
+        var fields = Server.SingleRequest().FormFields();
+        Assert.That(fields.GetValueOrDefault("encoding"), Is.EqualTo(expected), string.Join(", ", fields));
+    }
+
     [TestCase("+972 050-123-4567", "972501234567")]
     [TestCase("+39 348 123 4567", "393481234567")]
     [TestCase("+49 (0)171 1234567", "491711234567")]

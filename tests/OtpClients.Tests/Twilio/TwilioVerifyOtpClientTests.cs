@@ -70,6 +70,28 @@ public sealed class TwilioVerifyOtpClientTests : WireMockFixture
         });
     }
 
+    [TestCase("he-IL", "he")]
+    [TestCase("pt-BR", "pt-BR")]
+    [TestCase("pt-PT", "pt")]
+    [TestCase("en-GB", "en-GB")]
+    [TestCase("en-US", "en")]
+    [TestCase("xh-ZA", null)]
+    public async Task SendAsync_RequestCulture_IsTwilioLocaleWalkingUpParents(string culture, string? locale)
+    {
+        Server.Answer(SendPath, Reply.Json(201, Verification()));
+        var (client, provider) = Build(o => o.AppHash = "FA+9qCX9VSu");
+        await using var _ = provider;
+
+        await client.SendAsync(new OtpSendRequest(Phone) { Culture = System.Globalization.CultureInfo.GetCultureInfo(culture) });
+
+        var form = Server.SingleRequest().Form;
+        Assert.Multiple(() =>
+        {
+            Assert.That(form.Where(f => f.Key == "Locale").Select(f => f.Value).SingleOrDefault(), Is.EqualTo(locale), "a culture Twilio does not speak sends no Locale");
+            Assert.That(form, Does.Contain(KeyValuePair.Create("AppHash", "FA+9qCX9VSu")));
+        });
+    }
+
     [Test]
     public async Task SendAsync_ApiKey_AuthenticatesWithTheKeyAndItsSecret()
     {
