@@ -188,6 +188,45 @@ public sealed class IdentityUIBrowserTests
         await Site.CodeAsync(Theirs, 1);
     }
 
+    [Test]
+    public async Task CodeFields_BothSmsPages_HaveOneTimeCodeAutofillATextKeypadAndTheWebOtpScript()
+    {
+        // Autofill: Safari reads the origin-bound last line through autocomplete="one-time-code"; Chrome's WebOTP needs
+        // the page to ask (navigator.credentials.get with the sms transport). iP1 codes have letters: a text keypad.
+        await StartAsync(useAddIdentity: false);
+        await RegisterAndLogInAsync();
+        await Page.GotoAsync("Identity/Account/Manage/Phone");
+        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 348 123 4567");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        var phonePage = await CodeFieldAsync();
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(await Site.CodeAsync(Phone, 1));
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in by SMS" }).ClickAsync();
+        await LogOutAsync();
+        await LogInWithPasswordAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        var signInPage = await CodeFieldAsync();
+
+        foreach (var (page, field) in new[] { ("phone page", phonePage), ("sign-in page", signInPage) })
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(field.Autocomplete, Is.EqualTo("one-time-code"), page);
+                Assert.That(field.InputMode, Is.EqualTo("text"), page);
+                Assert.That(field.Autocapitalize, Is.EqualTo("characters"), page);
+                Assert.That(field.Scripts, Does.Contain("navigator.credentials.get({ otp: { transport: [\"sms\"] }"), page);
+            });
+        }
+    }
+
+    private async Task<(string? Autocomplete, string? InputMode, string? Autocapitalize, string Scripts)> CodeFieldAsync()
+    {
+        var code = Page.Locator("#code");
+        await Expect(code).ToBeVisibleAsync();
+        var scripts = string.Join("\n", await Page.Locator("script:not([src])").AllTextContentsAsync());
+        return (await code.GetAttributeAsync("autocomplete"), await code.GetAttributeAsync("inputmode"), await code.GetAttributeAsync("autocapitalize"), scripts);
+    }
+
     /// <summary>Registers <see cref="Email"/> with the template's pages, confirms the e-mail, and logs in.</summary>
     private async Task RegisterAndLogInAsync()
     {
