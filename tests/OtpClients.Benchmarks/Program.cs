@@ -20,6 +20,7 @@ using OtpClients.Benchmarks;
 //   --guard-only  only the send-guard benchmarks (printed; with --write-docs the other sections would be empty)
 //   --delivery-only  only the delivery-health benchmarks (printed, likewise)
 //   --operations-only  only the per-call benchmarks and the layer table (printed, likewise)
+//   --messages-only  only SmsSegments.Measure (the goal: at most 1 µs and no allocation for 160 characters; printed)
 //   --smoke       no measurement: run every benchmark body once against the server and exit (used by CI)
 var shortRun = args.Contains("--short");
 var writeDocs = args.Contains("--write-docs");
@@ -116,7 +117,14 @@ if (args.Contains("--smoke"))
         }
     }
 
-    Console.WriteLine("benchmark smoke: every SDK, hand-written, Refit peer, guard and delivery-health operation ran");
+    var segments = new SmsSegmentsBenchmarks();
+    if (segments.MeasureGsm160().Segments != 1 || segments.MeasureHebrew70().Segments != 1 || segments.MeasureGsm160WithEscapes().Units <= 160)
+    {
+        Console.WriteLine("benchmark smoke: a message measure is not what its benchmark assumes");
+        return 1;
+    }
+
+    Console.WriteLine("benchmark smoke: every SDK, hand-written, Refit peer, guard, delivery-health and message-measure operation ran");
     return 0;
 }
 
@@ -129,6 +137,12 @@ var config = ManualConfig.CreateEmpty()
     .AddExporter(MarkdownExporter.GitHub)
     .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "OtpClients.Benchmarks"))
     .WithOptions(ConfigOptions.DisableLogFile);
+
+if (args.Contains("--messages-only"))
+{
+    var measured = BenchmarkRunner.Run<SmsSegmentsBenchmarks>(config);
+    return measured.Reports.All(r => r.Success) ? 0 : 1;
+}
 
 Type[] types = args.Contains("--guard-only") ? [typeof(GuardBenchmarks)]
     : args.Contains("--delivery-only") ? [typeof(DeliveryHealthBenchmarks)]

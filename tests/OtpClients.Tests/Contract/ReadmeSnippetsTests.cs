@@ -17,6 +17,7 @@ public sealed partial class ReadmeSnippetsTests
 {
     private const string Usings = """
         using System;
+        using System.Globalization;
         using System.Net.Http;
         using System.Threading.Tasks;
         using Microsoft.AspNetCore.Builder;
