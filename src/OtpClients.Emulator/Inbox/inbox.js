@@ -125,6 +125,11 @@ function renderDeliveries() {
     state.textContent = mode === "drop" ? "Dropping every message silently."
       : mode === "delay" ? `Delaying every message by ${Math.round(rule[1].delayMs / 1000)} s.`
       : "Messages reach the phone at once.";
+    // The controls show the mode in force, so that Apply without a change keeps it (unless the user is editing them).
+    if (!form.contains(document.activeElement)) {
+      form.elements.mode.value = mode;
+      if (mode === "delay") form.elements.delaySeconds.value = String(Math.round(rule[1].delayMs / 1000));
+    }
   }
 }
 

@@ -172,6 +172,37 @@ public sealed partial class InboxBrowserTests
     }
 
     [Test]
+    public async Task Delivery_DropSetOutsideThePage_ShowsInTheSelectSoApplyKeepsIt()
+    {
+        // The review's finding: AMM read "Dropping every message silently." while its select showed "Delivered at once",
+        // so pressing Apply undid the drop.
+        Emulator.Delivery.Drop("AMM");
+        await Page.ReloadAsync();
+        var amm = Page.GetByRole(AriaRole.Form, new() { Name = "Delivery of AMM" });
+        await Expect(amm.Locator(".delivery-state")).ToHaveTextAsync("Dropping every message silently.");
+        await Expect(amm.GetByLabel("Messages")).ToHaveValueAsync("drop");
+
+        await amm.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(amm.Locator(".delivery-state")).ToHaveTextAsync("Dropping every message silently.");
+
+        var styles = await Page.EvaluateAsync<string[]>("() => ['form.fault fieldset', 'form.delivery fieldset'].map(s => { const c = getComputedStyle(document.querySelector(s)); return `${c.borderStyle} ${c.borderRadius} ${c.padding}`; })");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Emulator.Delivery.Of("AMM").Mode, Is.EqualTo(OtpEmulatorDeliveryMode.Drop), "Apply kept the drop");
+            Assert.That(styles[1], Is.EqualTo(styles[0]), "the Delivery boxes look like the Fault boxes");
+            Assert.That(await Page.Locator(".lede").TextContentAsync(), Does.Contain("Twilio"));
+        });
+    }
+
+    [Test]
+    public async Task Send_Message_ShowsItsEncodingAndSegments()
+    {
+        var (_, code) = await SendAsync("AMM", Phone);
+
+        await Expect(Message(code).Locator(".encoding")).ToHaveTextAsync("GSM-7 · 1 segment");
+    }
+
+    [Test]
     public async Task Filters_AndClearInbox_ShowWhatIsAsked()
     {
         var (_, ammCode) = await SendAsync("AMM", Phone);
