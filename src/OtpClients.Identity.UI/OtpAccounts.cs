@@ -31,6 +31,15 @@ internal abstract class OtpAccounts
 
     public abstract Task SendPhoneCodeAsync(object user, string e164);
 
+    /// <summary>Gets the user's name, as the stock Profile page shows it.</summary>
+    public abstract Task<string?> GetUserNameAsync(object user);
+
+    /// <summary>Tells whether this browser skips two-factor sign-in ("remember this machine").</summary>
+    public abstract Task<bool> IsMachineRememberedAsync(object user);
+
+    /// <summary>Makes this browser ask for the second factor again.</summary>
+    public abstract Task ForgetMachineAsync();
+
     /// <summary>Tells whether the account has a password (not only external logins).</summary>
     public abstract Task<bool> HasPasswordAsync(object user);
 
@@ -76,6 +85,12 @@ internal sealed class OtpAccounts<TUser>(UserManager<TUser> users, SignInManager
     public override Task SendPhoneCodeAsync(object user, string e164) => users.GenerateChangePhoneNumberTokenAsync((TUser)user, e164);
 
     public override Task<bool> HasPasswordAsync(object user) => users.HasPasswordAsync((TUser)user);
+
+    public override Task<string?> GetUserNameAsync(object user) => users.GetUserNameAsync((TUser)user);
+
+    public override Task<bool> IsMachineRememberedAsync(object user) => signIn.IsTwoFactorClientRememberedAsync((TUser)user);
+
+    public override Task ForgetMachineAsync() => signIn.ForgetTwoFactorClientAsync();
 
     public override Task<SignInResult> CheckPasswordAsync(object user, string password) =>
         signIn.CheckPasswordSignInAsync((TUser)user, password, lockoutOnFailure: true);

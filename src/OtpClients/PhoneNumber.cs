@@ -81,6 +81,25 @@ public sealed class PhoneNumber : IEquatable<PhoneNumber>
     /// </summary>
     public string National { get; }
 
+    /// <summary>Formats the number for people to read, internationally, as libphonenumber writes it: <c>+39 348 123 4567</c>.</summary>
+    /// <returns>The formatted number.</returns>
+    public string ToInternationalFormat() => Util.Format(parsed, PhoneNumberFormat.INTERNATIONAL);
+
+    /// <summary>Formats the number for people to read, as its own country dials it: <c>052-555-0001</c>.</summary>
+    /// <returns>The formatted number.</returns>
+    public string ToNationalFormat() => Util.Format(parsed, PhoneNumberFormat.NATIONAL);
+
+    /// <summary>An example mobile number of a region, from libphonenumber's metadata (for hints on forms).</summary>
+    /// <param name="regionCode">The region (ISO 3166-1 alpha-2, such as <c>IL</c>).</param>
+    /// <returns>The example, or <see langword="null"/> for a region without one.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="regionCode"/> is <see langword="null"/>.</exception>
+    public static PhoneNumber? Example(string regionCode)
+    {
+        ArgumentNullException.ThrowIfNull(regionCode);
+        var example = Util.GetExampleNumberForType(regionCode.ToUpperInvariant(), PhoneNumberType.MOBILE);
+        return example is null ? null : new PhoneNumber(example);
+    }
+
     /// <summary>Gets the masked form for logs: <c>+</c>, the first two digits, stars, the last three digits (<c>+39*******567</c>).</summary>
     public string Masked => MaskDigits(Digits);
 

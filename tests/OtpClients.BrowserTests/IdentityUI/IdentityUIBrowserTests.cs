@@ -42,9 +42,9 @@ public sealed class IdentityUIBrowserTests
         Assert.That(errors, Is.Empty, "the pages logged no console errors");
     }
 
-    private async Task StartAsync(bool useAddIdentity)
+    private async Task StartAsync(bool useAddIdentity, params string[] settings)
     {
-        startedSite = await TemplateAppSite.StartAsync(useAddIdentity);
+        startedSite = await TemplateAppSite.StartAsync(useAddIdentity, settings);
         openedPage = await BrowserPage.OpenAsync(startedSite.BaseAddress);
     }
 
@@ -80,7 +80,7 @@ public sealed class IdentityUIBrowserTests
 
         // The account menu has the package's page.
         await Page.GetByRole(AriaRole.Link, new() { Name = $"Hello {Email}!" }).ClickAsync();
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Phone and SMS" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Phone and SMS", Exact = true }).First.ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/Identity/Account/Manage/Phone$"));
         await Expect(Page.Locator("#phone")).ToHaveAttributeAsync("aria-current", "page");
         await AssertAccessibleAsync("the phone page, empty");
@@ -95,7 +95,7 @@ public sealed class IdentityUIBrowserTests
         // Add the phone, get a code, ask for a new one (the provider makes a new code), confirm with the last.
         await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 348 123 4567");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
-        await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("We texted a code to +39*******567.");
+        await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("We texted a code to +39 348 123 4567.");
         await Site.CodeAsync(Phone, 1);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Send a new code" }).ClickAsync();
         await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("We sent a new code.");
@@ -225,6 +225,85 @@ public sealed class IdentityUIBrowserTests
         await Expect(code).ToBeVisibleAsync();
         var scripts = string.Join("\n", await Page.Locator("script:not([src])").AllTextContentsAsync());
         return (await code.GetAttributeAsync("autocomplete"), await code.GetAttributeAsync("inputmode"), await code.GetAttributeAsync("autocapitalize"), scripts);
+    }
+
+    [Test]
+    public async Task ProfileAndTwoFactorPages_FromRegistrationToSmsSignIn_KeepTwoFactorWorking()
+    {
+        // The review's findings: the stock Profile page had an editable phone field that stored an unconfirmed raw number
+        // while two-factor stayed on (the next sign-in had no SMS to send), and the stock two-factor page never said SMS.
+        await StartAsync(useAddIdentity: false);
+        await RegisterAndLogInAsync();
+
+        await Page.GotoAsync("Identity/Account/Manage");
+        await Expect(Page.Locator("#Input_PhoneNumber")).ToHaveAttributeAsync("readonly", string.Empty);
+        await Expect(Page.Locator("#phone-help")).ToContainTextAsync("No phone number yet.");
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Save" })).ToHaveCountAsync(0);
+        await AssertAccessibleAsync("the profile page");
+        await Page.Locator("#phone-and-sms").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/Identity/Account/Manage/Phone$"));
+
+        // A national number without DefaultRegion: the error says what the hint says.
+        await Expect(Page.Locator("#number-help")).ToHaveTextAsync("With the country code, such as +972 52 555 0001. We text a code to it.");
+        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("052-555-0001");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Expect(Page.Locator("#number-error")).ToHaveTextAsync("Add the country code, such as +972 52 555 0001.");
+
+        // Pending: the number as typed (not masked), said once, and no "No phone number yet."
+        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 348 123 4567");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("We texted a code to +39 348 123 4567.");
+        await Expect(Page.Locator("#pending-phone")).ToHaveTextAsync("Enter the code we texted to +39 348 123 4567 to confirm it.");
+        await Expect(Page.Locator("#phone-state")).ToHaveCountAsync(0);
+        Assert.That(Regex.Matches(await Page.Locator("main").InnerTextAsync(), "We texted a code to").Count, Is.EqualTo(1), "said once");
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(await Site.CodeAsync(Phone, 1));
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in by SMS" }).ClickAsync();
+
+        // The two-factor page says where codes go; the profile shows the confirmed phone, read-only.
+        await Page.GotoAsync("Identity/Account/Manage/TwoFactorAuthentication");
+        await Expect(Page.Locator("#sms-two-factor")).ToHaveTextAsync("When you log in, we text a code to +39 348 123 4567.");
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Disable 2FA" })).ToBeVisibleAsync();
+        await AssertAccessibleAsync("the two-factor page");
+        await Page.GotoAsync("Identity/Account/Manage");
+        await Expect(Page.Locator("#Input_PhoneNumber")).ToHaveValueAsync("+39 348 123 4567");
+        await Expect(Page.Locator("#phone-help")).ToContainTextAsync("Confirmed by SMS.");
+
+        // The stock page's POST, as the old form sent it: nothing changes.
+        var response = await Page.APIRequest.PostAsync("Identity/Account/Manage", new() { Form = Page.APIRequest.CreateFormData().Set("Input.PhoneNumber", "+972 52 555 0009") });
+        Assert.That(response.Status, Is.Not.EqualTo(302), "no handler saved a phone");
+
+        // Two-factor still works: sign in with a texted code.
+        await LogOutAsync();
+        await LogInWithPasswordAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/Identity/Account/LoginWithSms"));
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(await Site.CodeAsync(Phone, 2));
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = $"Hello {Email}!" })).ToBeVisibleAsync();
+    }
+
+    [Test]
+    public async Task SignIn_WithinTheCooldownAfterConfirmingThePhone_SaysACodeWasSentAMomentAgoAndCountsDown()
+    {
+        await StartAsync(useAddIdentity: false, "--Otp:SendGuard:Cooldown=00:00:30");
+        await RegisterAndLogInAsync();
+        await Page.GotoAsync("Identity/Account/Manage/Phone");
+        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 348 123 4567");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(await Site.CodeAsync(Phone, 1));
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in by SMS" }).ClickAsync();
+        await LogOutAsync();
+        await LogInWithPasswordAsync();
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+
+        var status = Page.Locator("#otp-status");
+        await Expect(status).ToContainTextAsync(new Regex(@"A code was texted to this phone a moment ago\. You can ask for a new one in \d+ seconds?\."));
+        var first = int.Parse(Regex.Match((await status.TextContentAsync())!, @"in (\d+) second").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(status).Not.ToContainTextAsync($"in {first} second", new() { Timeout = 3000 });
+        Assert.That(await status.TextContentAsync(), Does.Not.Contain("Too many codes"));
     }
 
     /// <summary>Registers <see cref="Email"/> with the template's pages, confirms the e-mail, and logs in.</summary>

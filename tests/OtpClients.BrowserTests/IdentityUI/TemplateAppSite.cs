@@ -43,7 +43,9 @@ internal sealed partial class TemplateAppSite : IAsyncDisposable
     }
 
     /// <summary>Starts the app; <paramref name="useAddIdentity"/> picks <c>AddIdentity</c> + <c>AddDefaultUI</c> over the template's <c>AddDefaultIdentity</c>.</summary>
-    public static async Task<TemplateAppSite> StartAsync(bool useAddIdentity)
+    /// <param name="useAddIdentity">Whether to use <c>AddIdentity</c> + <c>AddDefaultUI</c>.</param>
+    /// <param name="settings">More command-line settings (<c>--Otp:SendGuard:Cooldown=00:00:30</c>); a later one wins.</param>
+    public static async Task<TemplateAppSite> StartAsync(bool useAddIdentity, params string[] settings)
     {
         var projectDirectory = FindProjectDirectory();
         Directory.CreateDirectory(Path.Combine(projectDirectory, "bin"));
@@ -67,8 +69,8 @@ internal sealed partial class TemplateAppSite : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             "exec", dll,
             "--urls", "http://127.0.0.1:0",
             $"--ConnectionStrings:DefaultConnection=DataSource={databasePath};Pooling=false",
@@ -79,7 +81,9 @@ internal sealed partial class TemplateAppSite : IAsyncDisposable
             $"--Otp:Amm:AuthKey={emulator.Credentials.AmmAuthKey}",
             $"--Otp:Amm:AuthSecret={emulator.Credentials.AmmAuthSecret}",
             "--Otp:SendGuard:Cooldown=00:00:00", // the test asks for a second code at once; the guard's tests cover the cooldown
-        })
+            .. settings,
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

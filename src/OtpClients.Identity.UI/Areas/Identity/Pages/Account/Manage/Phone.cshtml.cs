@@ -42,7 +42,13 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
     /// <summary>Gets the user's phone and two-factor state.</summary>
     public OtpAccountState State { get; private set; } = new(null, false, false, false, 0);
 
-    /// <summary>Gets the number a code was texted to and not yet confirmed, masked, or <see langword="null"/>.</summary>
+    /// <summary>Gets the hint under the number field.</summary>
+    public string NumberHint { get; private set; } = OtpUIText.PhoneHint(null);
+
+    /// <summary>
+    /// Gets the number a code was texted to and not yet confirmed, as the user can read it (<c>+39 348 123 4567</c>), or
+    /// <see langword="null"/>. Not masked: its owner just typed it and must be able to spot a typo.
+    /// </summary>
     public string? PendingPhone { get; private set; }
 
     /// <summary>Gets the recovery codes made when two-factor sign-in was turned on, shown once.</summary>
@@ -71,7 +77,7 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
 
         if (!OtpPhoneNumbers.TryNormalize(Number, tokenOptions.Value.DefaultRegion, out var e164, out var invalid))
         {
-            Error = "That is not a phone number: " + invalid;
+            Error = OtpUIText.PhoneError(invalid, tokenOptions.Value.DefaultRegion);
             await LoadAsync(user);
             return Page();
         }
@@ -104,7 +110,7 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
         }
 
         TempData[PendingKey] = e164;
-        StatusMessage = $"We texted a code to {PhoneNumber.Mask(e164)}.";
+        StatusMessage = $"We texted a code to {Readable(e164)}.";
         return RedirectToPage();
     }
 
@@ -242,9 +248,12 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
         };
     }
 
+    private static string Readable(string e164) => PhoneNumber.TryParse(e164, out var number) ? number.ToInternationalFormat() : e164;
+
     private async Task LoadAsync(object user)
     {
         State = await accounts.GetStateAsync(user);
-        PendingPhone = TempData.Peek(PendingKey) is string pending ? PhoneNumber.Mask(pending) : null;
+        PendingPhone = TempData.Peek(PendingKey) is string pending ? Readable(pending) : null;
+        NumberHint = OtpUIText.PhoneHint(tokenOptions.Value.DefaultRegion);
     }
 }
