@@ -46,6 +46,14 @@ public static class IdentitySample
                 ["Otp:Amm:BaseAddress"] = emulator.BaseAddress.ToString(),
                 ["Otp:Amm:AuthKey"] = emulator.Credentials.AmmAuthKey,
                 ["Otp:Amm:AuthSecret"] = emulator.Credentials.AmmAuthSecret,
+                // Two providers, so that "Send a new code" goes through the other one, as it would in production.
+                ["Otp:Failover:0"] = "Amm",
+                ["Otp:Failover:1"] = "Ip1",
+                ["Otp:Ip1:BaseAddress"] = emulator.BaseAddress.ToString(),
+                ["Otp:Ip1:AccountId"] = emulator.Credentials.Ip1AccountId,
+                ["Otp:Ip1:ApiKey"] = emulator.Credentials.Ip1ApiKey,
+                ["Otp:Ip1:NumericOnly"] = "true",
+                ["Otp:Ip1:MessageTemplate"] = "Your Contoso sign-in code is {code}",
             });
             Console.WriteLine($"No AMM credentials (Otp:Amm:AuthKey): texting through the OtpClients emulator at {emulator.BaseAddress}");
             Console.WriteLine($"Read the codes it sent at {emulator.BaseAddress}_emulator/messages");

@@ -30,6 +30,8 @@ public sealed class IdentitySampleBrowserTests
         startedSite = await IdentitySite.StartAsync(
             "--Otp:Amm:CircuitBreaker:MinimumThroughput=4",
             "--Otp:Amm:RetryBaseDelay=00:00:00.050",
+            "--Otp:Ip1:CircuitBreaker:MinimumThroughput=4",
+            "--Otp:Ip1:RetryBaseDelay=00:00:00.050",
             "--Otp:SendGuard:Cooldown=00:00:00");
         openedPage = await BrowserPage.OpenAsync(startedSite.BaseAddress);
     }
@@ -142,12 +144,30 @@ public sealed class IdentitySampleBrowserTests
     }
 
     [Test]
+    public async Task SignIn_SendANewCode_GoesThroughTheOtherProviderOfTheDevelopmentRoute()
+    {
+        // The sample's development configuration had one provider, so "Send a new code" could not go elsewhere.
+        await site.SeedUserAsync("di", Password, Phone);
+        await SignInWithPasswordAsync("di");
+        await site.CodeAsync(Phone, 1);
+
+        await Page.Locator("#resend").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("We sent a new code.");
+        await EnterCodeAsync(await site.CodeAsync(Phone, 2));
+
+        await Expect(Page.Locator("#welcome")).ToContainTextAsync("Signed in as di");
+        Assert.That(site.Emulator.Outbox.Messages.Select(m => m.Provider), Is.EqualTo(new[] { "AMM", "iP1" }));
+    }
+
+    [Test]
     public async Task SignIn_ProviderDown_ClearMessageThenHealthUnhealthyOnceTheBreakerOpens()
     {
         await site.SeedUserAsync("dee", Password, Phone);
         var health = await Page.APIRequest.GetAsync("health");
         Assert.That(health.Status, Is.EqualTo(200));
+        // Both providers of the sample's route (AMM, then iP1) are down.
         site.Emulator.Faults.Add(new OtpEmulatorFault { Provider = "AMM", StatusCode = 503, Count = null });
+        site.Emulator.Faults.Add(new OtpEmulatorFault { Provider = "iP1", StatusCode = 503, Count = null });
 
         await SignInWithPasswordAsync("dee");
         await Expect(Page.Locator("#error")).ToHaveTextAsync("We could not text your code. The SMS service is unavailable right now. Try again in a minute.");

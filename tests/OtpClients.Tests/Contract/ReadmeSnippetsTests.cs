@@ -89,13 +89,34 @@ public sealed partial class ReadmeSnippetsTests
         }
     }
 
+    [Test]
+    public void Readme_LoopbackAddresses_AreTheSamplesFixedPortsOrAPlaceholder()
+    {
+        // The embedded emulator takes a free port at each start: a fixed one in the README (40101, 41234) never matched.
+        var readme = File.ReadAllText(System.IO.Path.Combine(RepositoryRoot.Path, "README.md"));
+        var ports = Regex.Matches(readme, @"127\.0\.0\.1:(\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order().ToList();
+
+        Assert.That(ports, Is.SubsetOf(new[] { 5070, 5080, 5087 }), "the WebApi sample, the Identity sample and the emulator tool's default port; write <port> for the others");
+    }
+
+    [Test]
+    public void Readme_ResendEndpoint_ShowsItsBody()
+    {
+        var readme = File.ReadAllText(System.IO.Path.Combine(RepositoryRoot.Path, "README.md"));
+
+        Assert.That(readme, Does.Match(@"curl -s -X POST http://127\.0\.0\.1:5070/otp/resend [^\n]*\\\n\s+-d '\{""verificationId"":""[^""]+""\}'"));
+    }
+
     [TestCaseSource(nameof(Snippets))]
     public void Readme_CSharpBlock_Compiles(int line, string code)
     {
         // "…" stands for the reader's own settings.
         var filled = code.Replace("{ … }", "{ }", StringComparison.Ordinal).Replace("= …;", "= default!;", StringComparison.Ordinal);
         var declarations = filled.Contains("public static ", StringComparison.Ordinal) || filled.Contains("[Test]", StringComparison.Ordinal);
-        var source = Usings + Stubs + (declarations
+        var program = filled.TrimStart().StartsWith("using ", StringComparison.Ordinal);
+        var source = program
+            ? filled // a whole program: its own using lines, top-level statements; compiled as it is
+            : Usings + Stubs + (declarations
             ? $"public static class Snippet\n{{\n    private static readonly OtpProviderDescriptor Descriptor = null!;\n{filled}\n}}\n"
             : $$"""
                 public static class Snippet
@@ -108,7 +129,7 @@ public sealed partial class ReadmeSnippetsTests
                     }
                 }
                 """);
-        if (declarations && filled.Contains("[Test]", StringComparison.Ordinal))
+        if (!program && declarations && filled.Contains("[Test]", StringComparison.Ordinal))
         {
             source = source.Replace("public static class Snippet", "public sealed class Snippet", StringComparison.Ordinal);
         }
@@ -117,7 +138,7 @@ public sealed partial class ReadmeSnippetsTests
             "ReadmeSnippet" + line,
             [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
 
         Assert.That(errors, Is.Empty, $"README.md line {line}:\n{code}");
