@@ -468,6 +468,7 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
                         ["sender"] = m.Sender,
                         ["text"] = m.Text,
                         ["code"] = m.Code,
+                        ["channel"] = m.Channel switch { OtpChannel.Voice => "voice", OtpChannel.WhatsApp => "whatsapp", _ => "sms" },
                         ["encoding"] = m.Encoding == OtpClients.Messages.SmsEncoding.Gsm7 ? "GSM-7" : "UCS-2",
                         ["segments"] = m.Segments,
                         ["sentAt"] = m.SentAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),

@@ -12,6 +12,9 @@ namespace OtpClients.Emulator;
 /// <param name="SentAt">When it was sent, by the emulator's clock.</param>
 public sealed record OtpEmulatorMessage(string Provider, string Id, string PhoneNumber, string? Sender, string Text, string Code, DateTimeOffset SentAt)
 {
+    /// <summary>Gets the channel it went through: a text message (the default), a voice call (<see cref="Text"/> is what the call says), or WhatsApp.</summary>
+    public OtpChannel Channel { get; init; }
+
     /// <summary>Gets the encoding the text takes on the air: GSM-7, or UCS-2 when one character is outside it (<see cref="OtpClients.Messages.SmsSegments"/>).</summary>
     public OtpClients.Messages.SmsEncoding Encoding => OtpClients.Messages.SmsSegments.Measure(Text).Encoding;
 

@@ -19,7 +19,7 @@ namespace OtpClients.Identity;
 /// verification stays server-side: a session (<see cref="IOtpVerificationSessions"/>) whose opaque id is kept in the
 /// user's authentication tokens, one per purpose, so the browser never holds it. A new code for a purpose while its
 /// session lives (the user asks again because the SMS did not come) is a resend of that session
-/// (<see cref="IOtpVerificationSessions.ResendAsync"/>): it goes through another provider of the route when there is one,
+/// (<see cref="IOtpVerificationSessions.ResendAsync(string, string?, System.Threading.CancellationToken)"/>): it goes through another provider of the route when there is one,
 /// and the earlier code keeps working while it lives. Once the session is gone, a new one starts.
 /// </para>
 /// <para>

@@ -133,6 +133,11 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
                 writer.WriteString("fc", culture);
             }
 
+            if (settings.Channel != OtpChannel.Sms)
+            {
+                writer.WriteNumber("fh", (int)settings.Channel);
+            }
+
             if (session.ClientNetwork is { } network)
             {
                 writer.WriteString("w", network);
@@ -169,6 +174,11 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
                 if (!entry.CountsForDeliveryHealth)
                 {
                     writer.WriteBoolean("q", false);
+                }
+
+                if (entry.Channel != OtpChannel.Sms)
+                {
+                    writer.WriteNumber("h", (int)entry.Channel);
                 }
 
                 writer.WriteEndObject();
@@ -209,6 +219,7 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
                 {
                     Resent = item.TryGetProperty("r", out var r) && r.GetBoolean(),
                     CountsForDeliveryHealth = !item.TryGetProperty("q", out var q) || q.GetBoolean(),
+                    Channel = item.TryGetProperty("h", out var h) ? (OtpChannel)h.GetInt32() : OtpChannel.Sms,
                 });
             }
 
@@ -216,6 +227,7 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
             var sender = Text("fs");
             var template = Text("ft");
             var culture = Text("fc");
+            var sendChannel = root.TryGetProperty("fh", out var fh) ? (OtpChannel)fh.GetInt32() : OtpChannel.Sms;
             int? length = root.TryGetProperty("fl", out var fl) ? fl.GetInt32() : null;
             TimeSpan? ttl = root.TryGetProperty("fx", out var fx) ? TimeSpan.FromMilliseconds(fx.GetInt64()) : null;
             return new OtpSessionState
@@ -225,7 +237,7 @@ internal sealed class RedisOtpSessionStore(RedisConnection connection, RedisKeys
                 MaxAttempts = root.GetProperty("m").GetInt32(),
                 Resends = root.GetProperty("r").GetInt32(),
                 ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("e").GetInt64()),
-                Settings = sender is null && template is null && length is null && ttl is null && culture is null ? OtpSendSettings.None : new OtpSendSettings(sender, template, length, ttl) { Culture = culture },
+                Settings = sender is null && template is null && length is null && ttl is null && culture is null && sendChannel == OtpChannel.Sms ? OtpSendSettings.None : new OtpSendSettings(sender, template, length, ttl) { Culture = culture, Channel = sendChannel },
                 Challenges = challenges,
                 ClientNetwork = Text("w"),
             };

@@ -41,7 +41,7 @@ public sealed partial class TwilioVerifyOptions : OtpProviderOptions
     /// <summary>Gets or sets the Verify service SID (<c>VA</c> and 32 hexadecimal digits), in every request's path. Required.</summary>
     public string? ServiceSid { get; set; }
 
-    /// <summary>Gets or sets the channel codes are sent through (<c>Channel</c>): <c>sms</c>, <c>call</c> or <c>whatsapp</c>. Defaults to <c>sms</c>.</summary>
+    /// <summary>Gets or sets the channel of requests that ask for SMS (<see cref="OtpClients.OtpChannel.Sms"/>, the default of <c>OtpSendRequest.Channel</c>): <c>sms</c>, <c>call</c> or <c>whatsapp</c>. A request for <see cref="OtpClients.OtpChannel.Voice"/> or <see cref="OtpClients.OtpChannel.WhatsApp"/> is sent as <c>call</c> or <c>whatsapp</c> whatever this says. Defaults to <c>sms</c>.</summary>
     public string Channel { get; set; } = "sms";
 
     /// <summary>Gets or sets the language of the message (<c>Locale</c>, such as <c>en</c>, <c>it</c>, <c>pt-BR</c>). Defaults to none: Twilio picks it from the number.</summary>

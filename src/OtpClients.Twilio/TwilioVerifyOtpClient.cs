@@ -148,7 +148,19 @@ public sealed partial class TwilioVerifyOtpClient : IOtpClient, OtpClients.Messa
             return OtpSendResult.Failure(new OtpError(OtpErrorCode.NotSupported, $"Twilio Verify does not take {owned} per request: it is a setting of the Verify service in Twilio's console."));
         }
 
-        var body = new Dictionary<string, string>(4) { ["To"] = phone.E164, ["Channel"] = options.Channel };
+        var channel = request.Channel switch
+        {
+            OtpChannel.Sms => options.Channel, // the registration's default channel ("sms" unless set)
+            OtpChannel.Voice => "call",
+            OtpChannel.WhatsApp => "whatsapp",
+            _ => null,
+        };
+        if (channel is null)
+        {
+            return OtpSendResult.Failure(new OtpError(OtpErrorCode.NotSupported, $"Twilio Verify does not offer the channel {request.Channel}."));
+        }
+
+        var body = new Dictionary<string, string>(4) { ["To"] = phone.E164, ["Channel"] = channel };
         if ((options.Locale ?? LocaleOf(request.Culture)) is { } locale)
         {
             body["Locale"] = locale;

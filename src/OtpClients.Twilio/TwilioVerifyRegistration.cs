@@ -14,6 +14,7 @@ public static class TwilioVerifyOtpClientBuilderExtensions
     public static OtpProviderDescriptor Descriptor { get; } = new(TwilioVerifyOtpClient.Name, "Twilio", static (otp, section) => otp.UseTwilioVerify(section))
     {
         Aliases = ["TwilioVerify"],
+        Channels = [OtpClients.OtpChannel.Sms, OtpClients.OtpChannel.Voice, OtpClients.OtpChannel.WhatsApp],
     };
 
     /// <summary>Configures Twilio Verify.</summary>

@@ -49,6 +49,14 @@ public sealed record OtpSendRequest(string PhoneNumber)
     /// </summary>
     public CultureInfo? Culture { get; init; }
 
+    /// <summary>
+    /// Gets the channel the code goes through: <see cref="OtpChannel.Sms"/> (the default), <see cref="OtpChannel.Voice"/>
+    /// or <see cref="OtpChannel.WhatsApp"/>. A route sends it only through providers that offer the channel; none:
+    /// <see cref="OtpErrorCode.NotSupported"/> before any HTTP call. A provider whose registration picks its own default
+    /// channel (Twilio's <c>Channel</c> setting) uses that default for <see cref="OtpChannel.Sms"/> requests.
+    /// </summary>
+    public OtpChannel Channel { get; init; }
+
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append("PhoneNumber = ").Append(OtpClients.PhoneNumber.Mask(PhoneNumber));
@@ -58,6 +66,7 @@ public sealed record OtpSendRequest(string PhoneNumber)
         builder.Append(", TimeToLive = ").Append(TimeToLive);
         builder.Append(", ClientIpAddress = ").Append(RequestChecks.MaskIp(ClientIpAddress));
         builder.Append(", Culture = ").Append(Culture?.Name);
+        builder.Append(", Channel = ").Append(Channel);
         return true;
     }
 }

@@ -93,7 +93,10 @@ function renderMessages() {
         el("div", { class: "meta" },
           el("span", { class: "badge", text: m.provider }),
           `from ${m.sender || "(default sender)"} · ${time(m.sentAt)}${m.sandbox ? " · sandbox" : ""}`),
-        el("p", { class: "encoding" + (m.segments > 1 ? " multi" : ""), text: `${m.encoding} · ${m.segments} ${m.segments === 1 ? "segment" : "segments"}` }),
+        el("p", { class: "encoding" + (m.segments > 1 && m.channel === "sms" ? " multi" : ""), "data-channel": m.channel || "sms",
+          text: m.channel === "voice" ? "Voice call: the code spoken digit by digit"
+            : m.channel === "whatsapp" ? "WhatsApp message"
+            : `SMS · ${m.encoding} · ${m.segments} ${m.segments === 1 ? "segment" : "segments"}` }),
         textWithCode(m.text, m.code),
         el("p", { class: `status ${status.state}`, text: status.text }),
         note,

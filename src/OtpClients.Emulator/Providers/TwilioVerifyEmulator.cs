@@ -131,7 +131,15 @@ internal sealed class TwilioVerifyEmulator(EmulatorState state)
             return;
         }
 
-        state.Send(new OtpEmulatorMessage(Name, v.Sid, to, null, $"Your verification code is: {v.Code}", v.Code, now));
+        // Each send goes through the channel it asks for (Twilio resends a pending verification, same code, through any
+        // channel): a call speaks the code digit by digit.
+        var message = channel switch
+        {
+            "call" => new OtpEmulatorMessage(Name, v.Sid, to, null, $"Your verification code is: {string.Join(", ", v.Code.ToCharArray())}.", v.Code, now) { Channel = OtpChannel.Voice },
+            "whatsapp" => new OtpEmulatorMessage(Name, v.Sid, to, null, $"Your verification code is: {v.Code}", v.Code, now) { Channel = OtpChannel.WhatsApp },
+            _ => new OtpEmulatorMessage(Name, v.Sid, to, null, $"Your verification code is: {v.Code}", v.Code, now),
+        };
+        state.Send(message);
         await Http.WriteJsonAsync(context, 201, Json(v)).ConfigureAwait(false);
     }
 

@@ -8,7 +8,7 @@ namespace OtpClients.Delivery;
 /// <remarks>
 /// <para>
 /// An accepted send is not a delivered SMS. A send that is not verified within <see cref="VerifyWithin"/>, and a send the
-/// user asked to have sent again (<see cref="IOtpVerificationSessions.ResendAsync"/>), count against the provider and
+/// user asked to have sent again (<see cref="IOtpVerificationSessions.ResendAsync(string, string?, System.Threading.CancellationToken)"/>), count against the provider and
 /// region that sent it; a verification within <see cref="VerifyWithin"/> counts for it. It counts people, not requests:
 /// one client network adds at most <see cref="MaxSendsPerNetwork"/> sessions to a provider's figures in the window, and a
 /// resend counts against the provider only when asked from the network that started the session. A provider is <b>demoted</b> for a

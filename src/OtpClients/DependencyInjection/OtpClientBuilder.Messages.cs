@@ -65,16 +65,22 @@ public sealed partial class OtpClientBuilder
         }));
     }
 
-    /// <summary>The factory of a provider, behind the message layer when <see cref="UseMessages"/> is on.</summary>
+    /// <summary>
+    /// The factory of a provider as the route sees it: behind the channel check (a channel it does not offer is
+    /// NotSupported with no HTTP call), then behind the message layer when <see cref="UseMessages"/> is on.
+    /// </summary>
     private Func<IServiceProvider, IOtpClient> WithMessages(ProviderRegistration provider)
     {
+        var channels = provider.Descriptor.Channels;
         if (!messages)
         {
-            return provider.Factory;
+            return sp => new OtpClients.Failover.ChannelOtpClient(provider.Factory(sp), channels);
         }
 
         var optionsName = OptionsName;
         var path = messagesPath;
-        return sp => new MessagingOtpClient(provider.Factory(sp), new OtpMessageComposer(sp.GetRequiredService<IOptionsMonitor<OtpMessageOptions>>().Get(optionsName), path));
+        return sp => new OtpClients.Failover.ChannelOtpClient(
+            new MessagingOtpClient(provider.Factory(sp), new OtpMessageComposer(sp.GetRequiredService<IOptionsMonitor<OtpMessageOptions>>().Get(optionsName), path)),
+            channels);
     }
 }

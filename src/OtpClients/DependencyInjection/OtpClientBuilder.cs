@@ -231,7 +231,7 @@ public sealed partial class OtpClientBuilder
     /// <summary>
     /// Turns on delivery health: the verification sessions of this client learn which providers deliver (a send verified
     /// in time counts for its provider and region; one not verified within <see cref="OtpDeliveryHealthOptions.VerifyWithin"/>,
-    /// or sent again with <see cref="IOtpVerificationSessions.ResendAsync"/>, counts against), and a provider whose sends stop
+    /// or sent again with <see cref="IOtpVerificationSessions.ResendAsync(string, string?, System.Threading.CancellationToken)"/>, counts against), and a provider whose sends stop
     /// converting is demoted for that region: new sessions try the next provider of the route first, with a few probes to
     /// it so that it earns its traffic back. Demotion only reorders; it never refuses a send. The figures live in the
     /// <see cref="IOtpDeliveryHealthStore"/>: in memory unless a shared store such as <c>otp.UseRedis(…)</c> is registered.

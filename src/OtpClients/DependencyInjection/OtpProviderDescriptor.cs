@@ -72,6 +72,12 @@ public sealed class OtpProviderDescriptor
     /// </summary>
     public bool ChecksByPhoneNumber { get; init; }
 
+    /// <summary>
+    /// Gets the channels the provider offers. A send for another channel is <see cref="OtpClients.OtpErrorCode.NotSupported"/>
+    /// before any HTTP call, so a route skips the provider. Defaults to SMS only.
+    /// </summary>
+    public IReadOnlyList<OtpClients.OtpChannel> Channels { get; init; } = [OtpClients.OtpChannel.Sms];
+
     /// <summary>Tells whether a name (case-insensitive, trimmed) designates this provider: its name, its section name or an alias.</summary>
     /// <param name="name">A name from code or configuration.</param>
     /// <returns><see langword="true"/> when it designates this provider.</returns>

@@ -18,7 +18,7 @@ internal sealed class InstrumentedOtpClient(IOtpClient inner, ILogger logger, Ti
     public async Task<OtpSendResult> SendAsync(OtpSendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var scope = OtpTelemetry.Begin(new OtpCall("send", "otp.send", inner.ProviderName, request.PhoneNumber, logger, timeProvider));
+        using var scope = OtpTelemetry.Begin(new OtpCall("send", "otp.send", inner.ProviderName, request.PhoneNumber, logger, timeProvider, request.Channel));
         return scope.Done(await inner.SendAsync(request, cancellationToken).ConfigureAwait(false));
     }
 

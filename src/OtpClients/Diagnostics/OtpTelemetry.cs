@@ -108,11 +108,27 @@ internal static class OtpTelemetry
     public static void RecordGuardRefusal(string rule, string operation) =>
         GuardRefusals.Add(1, new KeyValuePair<string, object?>(OtpDiagnostics.GuardRuleTag, rule), new KeyValuePair<string, object?>(OtpDiagnostics.OperationTag, operation));
 
+    /// <summary>The tag of a send's channel: <c>sms</c>, <c>voice</c> or <c>whatsapp</c>.</summary>
+    public const string ChannelTag = "otp.channel";
+
+    /// <summary>A channel's tag value.</summary>
+    public static string ChannelName(OtpChannel channel) => channel switch
+    {
+        OtpChannel.Voice => "voice",
+        OtpChannel.WhatsApp => "whatsapp",
+        _ => "sms",
+    };
+
     /// <summary>Starts tracking an operation: its activity and start time. Dispose the scope when the operation ends.</summary>
     public static OtpScope Begin(in OtpCall call)
     {
         var activity = ActivitySource.StartActivity(call.ActivityName, ActivityKind.Client);
         activity?.SetTag(OtpDiagnostics.ProviderTag, call.Provider);
+        if (call.Operation == "send")
+        {
+            activity?.SetTag(ChannelTag, ChannelName(call.Channel));
+        }
+
         return new OtpScope(call, activity, call.TimeProvider.GetTimestamp());
     }
 
@@ -127,6 +143,7 @@ internal static class OtpTelemetry
         };
         if (call.Operation == "send")
         {
+            tags.Add(ChannelTag, ChannelName(call.Channel));
             Sends.Add(1, tags);
         }
         else if (call.Operation == "verify")
@@ -201,4 +218,4 @@ internal struct OtpScope(OtpCall call, Activity? activity, long start) : IDispos
 }
 
 /// <summary>Describes one tracked call. <paramref name="Phone"/> is masked before it is logged.</summary>
-internal readonly record struct OtpCall(string Operation, string ActivityName, string Provider, string? Phone, ILogger Logger, TimeProvider TimeProvider);
+internal readonly record struct OtpCall(string Operation, string ActivityName, string Provider, string? Phone, ILogger Logger, TimeProvider TimeProvider, OtpChannel Channel = OtpChannel.Sms);

@@ -99,6 +99,9 @@ public sealed record OtpSessionChallenge(OtpChallenge Challenge, DateTimeOffset 
     /// verification nor its resend is counted. Defaults to <see langword="true"/>.
     /// </summary>
     public bool CountsForDeliveryHealth { get; init; } = true;
+
+    /// <summary>Gets the channel the code went through. Defaults to <see cref="OtpChannel.Sms"/>.</summary>
+    public OtpChannel Channel { get; init; }
 }
 
 /// <summary>The settings of a send besides the number and the client's IP, kept by a session so that a resend repeats them.</summary>
@@ -118,10 +121,13 @@ public sealed record OtpSendSettings(string? Sender, string? MessageTemplate, in
     public static OtpSendSettings From(OtpSendRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Sender is null && request.MessageTemplate is null && request.CodeLength is null && request.TimeToLive is null && request.Culture is null
+        return request.Sender is null && request.MessageTemplate is null && request.CodeLength is null && request.TimeToLive is null && request.Culture is null && request.Channel == OtpChannel.Sms
             ? None
-            : new(request.Sender, request.MessageTemplate, request.CodeLength, request.TimeToLive) { Culture = request.Culture?.Name };
+            : new(request.Sender, request.MessageTemplate, request.CodeLength, request.TimeToLive) { Culture = request.Culture?.Name, Channel = request.Channel };
     }
+
+    /// <summary>Gets the channel of the sends (<see cref="OtpSendRequest.Channel"/>): a resend for another channel changes it for the ones after.</summary>
+    public OtpChannel Channel { get; init; }
 
     /// <summary>Gets the name of <see cref="OtpSendRequest.Culture"/> (<c>he-IL</c>), so that a resend speaks the user's language; <see langword="null"/> when the request set none.</summary>
     public string? Culture { get; init; }
@@ -138,5 +144,6 @@ public sealed record OtpSendSettings(string? Sender, string? MessageTemplate, in
         TimeToLive = TimeToLive,
         ClientIpAddress = clientIpAddress,
         Culture = Culture is null ? null : System.Globalization.CultureInfo.GetCultureInfo(Culture),
+        Channel = Channel,
     };
 }

@@ -18,7 +18,7 @@ namespace OtpClients;
 /// check: an outage, an open circuit),
 /// verifies at most once even when checked from many instances at once, and is gone after success, after a final
 /// answer (expired, used, cancelled, too many attempts) and at the challenge's expiry. When a code does not arrive,
-/// <see cref="ResendAsync"/> sends another through the next provider of the route, and with <c>otp.UseDeliveryHealth</c>
+/// <see cref="ResendAsync(string, string?, CancellationToken)"/> sends another through the next provider of the route, and with <c>otp.UseDeliveryHealth</c>
 /// the sessions learn which providers deliver. The store is in memory by default; <c>otp.UseRedis(…)</c> shares it between instances.
 /// </para>
 /// </remarks>
@@ -63,6 +63,23 @@ public interface IOtpVerificationSessions
     /// <exception cref="ArgumentException"><paramref name="verificationId"/> is <see langword="null"/> or empty.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<OtpSessionStartResult> ResendAsync(string verificationId, string? clientIpAddress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a new code for a session through another channel ("call me instead"): as
+    /// <see cref="ResendAsync(string, string?, CancellationToken)"/>, through the providers of the route that offer
+    /// <paramref name="channel"/> (those that do not are skipped without a request; none:
+    /// <see cref="OtpErrorCode.NotSupported"/> with no HTTP call). Every live code of the session stays valid, whatever
+    /// its channel, and later resends keep the new channel. The send guard counts a call as a send, with the same
+    /// budgets and number-type rules (voice pumping to premium numbers is a known fraud).
+    /// </summary>
+    /// <param name="verificationId">The id <see cref="StartAsync"/> returned.</param>
+    /// <param name="channel">The channel of the new code.</param>
+    /// <param name="clientIpAddress">The end user's IP address, for the send guard's per-IP rules.</param>
+    /// <param name="cancellationToken">A token that cancels the operation.</param>
+    /// <returns>As <see cref="ResendAsync(string, string?, CancellationToken)"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="verificationId"/> is <see langword="null"/> or empty.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    Task<OtpSessionStartResult> ResendAsync(string verificationId, OtpChannel channel, string? clientIpAddress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Checks a code against a session.</summary>
     /// <param name="verificationId">The id <see cref="StartAsync"/> returned.</param>

@@ -53,7 +53,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             PhoneNumber = phone,
             Settings = OtpSendSettings.From(request),
             ClientNetwork = network,
-            Challenges = [new OtpSessionChallenge(challenge, now) { CountsForDeliveryHealth = counts }],
+            Challenges = [new OtpSessionChallenge(challenge, now) { CountsForDeliveryHealth = counts, Channel = request.Channel }],
             // Never more attempts than the provider allows for its code (AMM closes a request after max_retry wrong
             // codes): past that, a right code would be answered "wrong".
             MaxAttempts = challenge.MaxAttempts is > 0 and var allowed ? Math.Min(options.MaxAttempts, allowed) : options.MaxAttempts,
@@ -81,7 +81,13 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         return OtpSessionStartResult.Success(id, challenge.ProviderName, expiresAt);
     }
 
-    public async Task<OtpSessionStartResult> ResendAsync(string verificationId, string? clientIpAddress = null, CancellationToken cancellationToken = default)
+    public Task<OtpSessionStartResult> ResendAsync(string verificationId, string? clientIpAddress = null, CancellationToken cancellationToken = default) =>
+        ResendCoreAsync(verificationId, null, clientIpAddress, cancellationToken);
+
+    public Task<OtpSessionStartResult> ResendAsync(string verificationId, OtpChannel channel, string? clientIpAddress = null, CancellationToken cancellationToken = default) =>
+        ResendCoreAsync(verificationId, channel, clientIpAddress, cancellationToken);
+
+    private async Task<OtpSessionStartResult> ResendCoreAsync(string verificationId, OtpChannel? channel, string? clientIpAddress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(verificationId);
         if (!IsWellFormedId(verificationId))
@@ -119,9 +125,11 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
             });
         }
 
-        // The providers that sent for this session, the one that sent longest ago first.
-        var alreadySent = session.Challenges.OrderBy(c => c.SentAt).Select(c => c.Challenge.ProviderName).ToArray();
-        var request = session.Settings.ToRequest(session.PhoneNumber, clientIpAddress);
+        // The providers that sent for this session through this channel, the one that sent longest ago first: a provider
+        // that texted the code can still call it.
+        var settings = channel is { } asked ? session.Settings with { Channel = asked } : session.Settings;
+        var alreadySent = session.Challenges.Where(c => c.Channel == settings.Channel).OrderBy(c => c.SentAt).Select(c => c.Challenge.ProviderName).ToArray();
+        var request = settings.ToRequest(session.PhoneNumber, clientIpAddress);
         var sent = client is IRoutedOtpClient routed
             ? await routed.SendAsync(request, alreadySent, cancellationToken).ConfigureAwait(false)
             : await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -151,7 +159,8 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
                     .Select(c => ReferenceEquals(c, givenUp) ? c with { Resent = true } : c);
                 return s with
                 {
-                    Challenges = [.. kept, new OtpSessionChallenge(challenge, now) { CountsForDeliveryHealth = counts }],
+                    Challenges = [.. kept, new OtpSessionChallenge(challenge, now) { CountsForDeliveryHealth = counts, Channel = settings.Channel }],
+                    Settings = settings,
                     Resends = s.Resends + 1,
                     ExpiresAt = expiry > s.ExpiresAt ? expiry : s.ExpiresAt,
                 };

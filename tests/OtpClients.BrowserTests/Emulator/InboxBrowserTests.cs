@@ -199,7 +199,7 @@ public sealed partial class InboxBrowserTests
     {
         var (_, code) = await SendAsync("AMM", Phone);
 
-        await Expect(Message(code).Locator(".encoding")).ToHaveTextAsync("GSM-7 · 1 segment");
+        await Expect(Message(code).Locator(".encoding")).ToHaveTextAsync("SMS · GSM-7 · 1 segment");
     }
 
     [Test]

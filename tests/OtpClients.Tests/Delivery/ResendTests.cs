@@ -6,7 +6,7 @@ using OtpClients.Tests.Infrastructure;
 namespace OtpClients.Tests.Delivery;
 
 /// <summary>
-/// <see cref="IOtpVerificationSessions.ResendAsync"/> on the emulator: through the next provider of the route, as a send
+/// <see cref="IOtpVerificationSessions.ResendAsync(string, string?, System.Threading.CancellationToken)"/> on the emulator: through the next provider of the route, as a send
 /// for the guard, within the session's cap; and checks that accept any live code of the session.
 /// </summary>
 public sealed class ResendTests : EmulatorFixture

@@ -70,6 +70,32 @@ public sealed class TwilioVerifyOtpClientTests : WireMockFixture
         });
     }
 
+    [TestCase(OtpChannel.Voice, "sms", "call")]
+    [TestCase(OtpChannel.WhatsApp, "sms", "whatsapp")]
+    [TestCase(OtpChannel.Sms, "sms", "sms")]
+    [TestCase(OtpChannel.Sms, "whatsapp", "whatsapp")]
+    [TestCase(OtpChannel.Voice, "whatsapp", "call")]
+    public async Task SendAsync_Channel_IsTwilioChannelOnTheWire(OtpChannel channel, string registrationDefault, string onTheWire)
+    {
+        // A request that names Voice or WhatsApp gets it; an SMS request (the default) gets the registration's Channel.
+        Server.Answer(SendPath, Reply.Json(201, Verification()));
+        var (client, provider) = Build(o => o.Channel = registrationDefault);
+        await using var _ = provider;
+
+        var result = await client.SendAsync(new OtpSendRequest(Phone) { Channel = channel });
+
+        var request = Server.SingleRequest();
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.Method, Is.EqualTo("POST"));
+            Assert.That(request.Path, Is.EqualTo($"/v2/Services/{ServiceSid}/Verifications"));
+            Assert.That(request.Header("Content-Type"), Does.StartWith("application/x-www-form-urlencoded"));
+            Assert.That(request.Header("Authorization"), Does.StartWith("Basic "));
+            Assert.That(request.Form, Is.EqualTo(new[] { KeyValuePair.Create("To", Phone), KeyValuePair.Create("Channel", onTheWire) }));
+            Assert.That(result.Challenge?.Id, Is.EqualTo(Sid), result.ToString());
+        });
+    }
+
     [TestCase("he-IL", "he")]
     [TestCase("pt-BR", "pt-BR")]
     [TestCase("pt-PT", "pt")]

@@ -1,0 +1,148 @@
+using Microsoft.Extensions.DependencyInjection;
+using OtpClients.Tests.Infrastructure;
+
+namespace OtpClients.Tests.Twilio;
+
+/// <summary>
+/// Channels: a voice call or WhatsApp through the providers that offer them (Twilio), skipping the others without a
+/// request; "call me instead" on a session, with every live code valid; the emulator's call; the otp.channel tag.
+/// </summary>
+public sealed class ChannelTests : EmulatorFixture
+{
+    private const string Phone = "+393481234567";
+
+    private ServiceProvider Build(params string[] route)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddOtpClient(otp =>
+        {
+            otp.UseAmm(Emulator.ConfigureAmm);
+            otp.UseTwilioVerify(Emulator.ConfigureTwilio);
+            otp.UseFailover(route.Length == 0 ? ["Amm", "Twilio"] : route);
+        });
+        return services.BuildServiceProvider();
+    }
+
+    [TestCase(OtpChannel.Voice, OtpChannel.Voice, "Your verification code is: {0}.")]
+    [TestCase(OtpChannel.WhatsApp, OtpChannel.WhatsApp, "Your verification code is: {1}")]
+    public async Task SendAsync_ChannelOnlyTwilioOffers_GoesToTwilioWithoutAskingAmm(OtpChannel asked, OtpChannel expected, string text)
+    {
+        await using var provider = Build();
+
+        var sent = await provider.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest(Phone) { Channel = asked });
+
+        var message = Emulator.Outbox.Messages.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent.Challenge?.ProviderName, Is.EqualTo("Twilio"), sent.ToString());
+            Assert.That(message.Provider, Is.EqualTo("Twilio"), "AMM, first in the route, was skipped: it offers SMS only");
+            Assert.That(message.Channel, Is.EqualTo(expected));
+            Assert.That(message.Text, Is.EqualTo(string.Format(System.Globalization.CultureInfo.InvariantCulture, text, string.Join(", ", message.Code.ToCharArray()), message.Code)));
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_VoiceOnARouteOfSmsProviders_IsNotSupportedBeforeAnyHttpCall()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddOtpClient(otp =>
+        {
+            otp.UseAmm(Emulator.ConfigureAmm);
+            otp.UseIp1(Emulator.ConfigureIp1);
+            otp.UseFailover("Amm", "Ip1");
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var sent = await provider.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest(Phone) { Channel = OtpChannel.Voice });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent.Error?.Code, Is.EqualTo(OtpErrorCode.NotSupported));
+            Assert.That(sent.Error?.Message, Does.Contain("does not offer voice calls"));
+            Assert.That(Emulator.Outbox.Messages, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_SingleSmsProviderAskedForWhatsApp_IsNotSupportedNamingIt()
+    {
+        var services = new ServiceCollection();
+        services.AddOtpClient(otp => otp.UseAmm(Emulator.ConfigureAmm));
+        await using var provider = services.BuildServiceProvider();
+
+        var sent = await provider.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest(Phone) { Channel = OtpChannel.WhatsApp });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent.Error?.Code, Is.EqualTo(OtpErrorCode.NotSupported));
+            Assert.That(sent.Error?.Message, Is.EqualTo("AMM does not offer WhatsApp; it offers SMS."));
+            Assert.That(Emulator.Outbox.Messages, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Sessions_CallMeInstead_ResendsByVoiceAndEitherCodeVerifies()
+    {
+        await using var provider = Build();
+        var sessions = provider.GetRequiredService<IOtpVerificationSessions>();
+
+        var started = await sessions.StartAsync(new OtpSendRequest(Phone));
+        Clock.Advance(TimeSpan.FromSeconds(31));
+        var called = await sessions.ResendAsync(started.VerificationId!, OtpChannel.Voice);
+        var sms = Emulator.Outbox.Messages.Single(m => m.Channel == OtpChannel.Sms);
+        var call = Emulator.Outbox.Messages.Single(m => m.Channel == OtpChannel.Voice);
+
+        var bySms = await sessions.CheckAsync(started.VerificationId!, sms.Code);
+
+        var again = await sessions.StartAsync(new OtpSendRequest("+393481234568"));
+        Clock.Advance(TimeSpan.FromSeconds(31));
+        await sessions.ResendAsync(again.VerificationId!, OtpChannel.Voice);
+        var byCall = await sessions.CheckAsync(again.VerificationId!, Emulator.Outbox.LastFor("+393481234568")!.Code);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(started.ProviderName, Is.EqualTo("AMM"));
+            Assert.That(called.ProviderName, Is.EqualTo("Twilio"), called.ToString());
+            Assert.That((sms.Provider, call.Provider), Is.EqualTo(("AMM", "Twilio")));
+            Assert.That(bySms.IsVerified, Is.True, "the texted code still verifies after the call: " + bySms);
+            Assert.That(byCall.IsVerified, Is.True, "the spoken code verifies: " + byCall);
+        });
+    }
+
+    [Test]
+    public async Task Sessions_VoiceResendOnTheProviderThatTexted_CallsTheSameVerification()
+    {
+        await using var provider = Build("Twilio", "Amm");
+        var sessions = provider.GetRequiredService<IOtpVerificationSessions>();
+
+        var started = await sessions.StartAsync(new OtpSendRequest(Phone));
+        Clock.Advance(TimeSpan.FromSeconds(31));
+        var called = await sessions.ResendAsync(started.VerificationId!, OtpChannel.Voice);
+        var checkedCode = await sessions.CheckAsync(started.VerificationId!, Emulator.Outbox.Messages[0].Code);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(called.ProviderName, Is.EqualTo("Twilio"), "Twilio texted, and can call too: AMM offers no call");
+            Assert.That(Emulator.Outbox.Messages.Select(m => (m.Provider, m.Channel)), Is.EqualTo(new[] { ("Twilio", OtpChannel.Sms), ("Twilio", OtpChannel.Voice) }));
+            Assert.That(checkedCode.IsVerified, Is.True, checkedCode.ToString());
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_Voice_TagsTheSendsMetricAndSpanWithItsChannel()
+    {
+        using var telemetry = new TelemetryCapture();
+        await using var provider = Build();
+
+        await provider.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest(Phone) { Channel = OtpChannel.Voice });
+
+        var sends = telemetry.Measurements.Where(m => m.Instrument == "otp.sends").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sends.Select(m => (m.Tags["otp.provider"], m.Tags["otp.channel"])), Does.Contain(("Twilio", "voice")));
+            Assert.That(telemetry.Activities.Where(a => a.OperationName == "otp.send").Select(a => a.GetTagItem("otp.channel")), Does.Contain("voice"));
+        });
+    }
+}
