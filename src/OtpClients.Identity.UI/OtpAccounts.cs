@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace OtpClients.Identity.UI;
@@ -30,6 +31,9 @@ internal abstract class OtpAccounts
     public abstract Task<OtpAccountState> GetStateAsync(object user);
 
     public abstract Task SendPhoneCodeAsync(object user, string e164);
+
+    /// <summary>Gets a value indicating whether a provider of the registration can call the code ("Call me instead").</summary>
+    public abstract bool OffersVoice { get; }
 
     /// <summary>Gets the user's name, as the stock Profile page shows it.</summary>
     public abstract Task<string?> GetUserNameAsync(object user);
@@ -62,7 +66,7 @@ internal abstract class OtpAccounts
 }
 
 /// <inheritdoc />
-internal sealed class OtpAccounts<TUser>(UserManager<TUser> users, SignInManager<TUser> signIn, IOptions<OtpIdentityUIOptions> options) : OtpAccounts
+internal sealed class OtpAccounts<TUser>(UserManager<TUser> users, SignInManager<TUser> signIn, IOptions<OtpIdentityUIOptions> options, IOptions<OtpTokenProviderOptions> tokenOptions, IServiceProvider services) : OtpAccounts
     where TUser : class
 {
     private readonly string provider = options.Value.ProviderName;
@@ -85,6 +89,10 @@ internal sealed class OtpAccounts<TUser>(UserManager<TUser> users, SignInManager
     public override Task SendPhoneCodeAsync(object user, string e164) => users.GenerateChangePhoneNumberTokenAsync((TUser)user, e164);
 
     public override Task<bool> HasPasswordAsync(object user) => users.HasPasswordAsync((TUser)user);
+
+    public override bool OffersVoice =>
+        (tokenOptions.Value.ClientName is { } name ? services.GetKeyedService<IOtpVerificationSessions>(name) : services.GetService<IOtpVerificationSessions>())
+            ?.Channels.Contains(OtpChannel.Voice) == true;
 
     public override Task<string?> GetUserNameAsync(object user) => users.GetUserNameAsync((TUser)user);
 

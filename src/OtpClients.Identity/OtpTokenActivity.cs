@@ -7,6 +7,14 @@ namespace OtpClients.Identity;
 /// </summary>
 public sealed class OtpTokenActivity
 {
+    /// <summary>
+    /// Gets or sets the channel of the next code the token provider sends in this scope, then cleared: a page's "Call me
+    /// instead" sets <see cref="OtpChannel.Voice"/> before asking Identity for a token, and the session's next code is a
+    /// call (through a provider of the route that offers calls; every earlier code stays valid).
+    /// <see langword="null"/>: the session's channel (SMS unless changed).
+    /// </summary>
+    public OtpChannel? NextChannel { get; set; }
+
     /// <summary>Gets the outcome of the last send in this scope, or <see langword="null"/>.</summary>
     public OtpSessionStartResult? LastSend { get; internal set; }
 

@@ -111,6 +111,8 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
 
         var sessions = Sessions();
         var clientIp = options.ClientIpAddress?.Invoke(services);
+        var channel = activity.NextChannel;
+        activity.NextChannel = null;
         OtpSessionStartResult? started = null;
         var stamp = await StampAsync(manager, user).ConfigureAwait(false);
         var (liveId, liveBinding) = ReadToken(await manager.GetAuthenticationTokenAsync(user, options.LoginProvider, PurposeName(purpose)).ConfigureAwait(false));
@@ -118,7 +120,9 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
         {
             // A new code for a purpose whose code did not arrive: the same session, through another provider of the
             // route when there is one (IOtpVerificationSessions.ResendAsync). A session that is gone starts anew.
-            started = await sessions.ResendAsync(liveId, clientIp).ConfigureAwait(false);
+            started = channel is { } asked
+                ? await sessions.ResendAsync(liveId, asked, clientIp).ConfigureAwait(false)
+                : await sessions.ResendAsync(liveId, clientIp).ConfigureAwait(false);
             if (started.Error?.Code is OtpErrorCode.NotFound || started.Error?.ProviderCode is "session_attempts")
             {
                 started = null;
@@ -130,6 +134,7 @@ public sealed partial class OtpTokenProvider<TUser> : IUserTwoFactorTokenProvide
             MessageTemplate = options.MessageTemplate,
             Sender = options.Sender,
             ClientIpAddress = clientIp,
+            Channel = channel ?? OtpChannel.Sms,
         }).ConfigureAwait(false);
         activity.LastSend = started;
         if (!started.IsSuccess)

@@ -27,6 +27,7 @@ else
         .AddOtpIdentityUI(); // OtpClients
 }
 
+builder.Services.AddOtpProvider(TwilioVerifyOtpClientBuilderExtensions.Descriptor); // OtpClients (tests): Twilio can be named in Otp, for calls
 builder.Services.AddOtpClient(builder.Configuration.GetSection("Otp")); // OtpClients
 builder.Services.AddRazorPages();
 

@@ -50,7 +50,7 @@ public interface IOtpDeliveryHealthStore
 /// <summary>One series of delivery figures: a provider's sends to one region, for one registration.</summary>
 /// <param name="Scope">The registration: empty for the default one, its name followed by <c>/</c> for a keyed one.</param>
 /// <param name="Provider">The provider's name (<see cref="IOtpClient.ProviderName"/>).</param>
-/// <param name="Region">The recipients' region (ISO 3166-1 alpha-2), or <c>001</c> for numbers of no region.</param>
+/// <param name="Region">The recipients' region (ISO 3166-1 alpha-2), or <c>001</c> for numbers of no region; followed by <c>/voice</c> or <c>/whatsapp</c> for the sends of those channels (SMS has the region alone), so that a provider's calls and texts are judged apart.</param>
 public sealed record OtpDeliverySeries(string Scope, string Provider, string Region);
 
 /// <summary>What happened to a send, as delivery health counts it.</summary>

@@ -50,6 +50,13 @@ internal sealed class OtpDeliveryHealthMonitor
     public static string RegionOf(PhoneNumber number) => number.RegionCode ?? "001";
 
     /// <summary>
+    /// The series key of a number and channel: the region for SMS (<c>IT</c>), the region and the channel for the others
+    /// (<c>IT/voice</c>), so that a provider's calls and texts are judged apart (a call may reach where an SMS does not).
+    /// </summary>
+    public static string RegionOf(PhoneNumber number, OtpChannel channel) =>
+        channel == OtpChannel.Sms ? RegionOf(number) : RegionOf(number) + "/" + Diagnostics.OtpTelemetry.ChannelName(channel);
+
+    /// <summary>
     /// Orders a route for a send. A new session (no <paramref name="alreadySent"/>): providers not demoted for the
     /// region first, in the route's order, then the demoted ones, except that every so often a demoted provider keeps its
     /// place (a probe). A resend: the providers that have not sent for the session first (not demoted before demoted),

@@ -615,6 +615,7 @@ public sealed partial class OtpClientBuilder
         }));
         Services.TryAdd(InMemorySessionStore);
         Services.TryAddSingleton<OtpSessionStoreStatus>();
+        OtpChannel[] offered = [.. providers.SelectMany(p => p.Descriptor.Channels).Distinct().Order()];
         IOtpVerificationSessions Sessions(IServiceProvider sp) => new OtpVerificationSessions(
             guardedRoot(sp),
             sp.GetRequiredService<IOtpSessionStore>(),
@@ -622,7 +623,8 @@ public sealed partial class OtpClientBuilder
             Health(sp),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<OtpVerificationSessions>(),
-            sp.GetRequiredService<OtpSessionStoreStatus>());
+            sp.GetRequiredService<OtpSessionStoreStatus>(),
+            offered);
 
         if (Name is null)
         {

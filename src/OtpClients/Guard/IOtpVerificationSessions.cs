@@ -42,6 +42,12 @@ public interface IOtpVerificationSessions
     Task<OtpSessionStartResult> StartAsync(OtpSendRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Gets the channels the registration's providers offer, SMS first: what a page may offer ("Call me instead" when
+    /// <see cref="OtpChannel.Voice"/> is here).
+    /// </summary>
+    IReadOnlyList<OtpChannel> Channels { get; }
+
+    /// <summary>
     /// Sends a new code for a session, through another provider when its route has one: the first provider of the route
     /// (in delivery health's order) that has not sent for this session yet; the same provider only when the route has no
     /// other (or when every other one fails in a way failover moves on from). The session keeps its id, its number and its

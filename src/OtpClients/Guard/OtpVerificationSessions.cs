@@ -11,7 +11,7 @@ namespace OtpClients.Guard;
 /// The <see cref="IOtpVerificationSessions"/> of one registration: its <see cref="IOtpClient"/> (guard and failover
 /// included), the session store, and delivery health when the registration uses it.
 /// </summary>
-internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStore store, OtpSessionOptions options, OtpDeliveryHealthMonitor? health, TimeProvider timeProvider, ILogger logger, OtpSessionStoreStatus? storeStatus = null) : IOtpVerificationSessions
+internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStore store, OtpSessionOptions options, OtpDeliveryHealthMonitor? health, TimeProvider timeProvider, ILogger logger, OtpSessionStoreStatus? storeStatus = null, IReadOnlyList<OtpChannel>? channels = null) : IOtpVerificationSessions
 {
     /// <summary>The id's length: 16 random bytes in base64url without padding.</summary>
     public const int IdLength = 22;
@@ -22,6 +22,8 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
     private const int IdBytes = 16;
 
     private readonly OtpSessionStoreStatus status = storeStatus ?? new OtpSessionStoreStatus();
+
+    public IReadOnlyList<OtpChannel> Channels { get; } = channels ?? [OtpChannel.Sms];
 
     private static readonly System.Buffers.SearchValues<char> IdCharacters =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
@@ -47,7 +49,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         var expiresAt = ExpiryOf(challenge, now);
         var phone = PhoneNumber.TryParse(challenge.PhoneNumber, out var number) ? number.E164 : challenge.PhoneNumber;
         var network = NetworkOf(request.ClientIpAddress);
-        var counts = await CountsAsync(challenge, network).ConfigureAwait(false);
+        var counts = await CountsAsync(challenge, network, request.Channel).ConfigureAwait(false);
         var session = new OtpSessionState
         {
             PhoneNumber = phone,
@@ -75,7 +77,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
 
         if (counts)
         {
-            await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent).ConfigureAwait(false);
+            await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent, request.Channel).ConfigureAwait(false);
         }
 
         return OtpSessionStartResult.Success(id, challenge.ProviderName, expiresAt);
@@ -142,7 +144,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         var now = timeProvider.GetUtcNow();
         var expiry = ExpiryOf(challenge, now);
         var resendNetwork = NetworkOf(clientIpAddress);
-        var counts = await CountsAsync(challenge, resendNetwork).ConfigureAwait(false);
+        var counts = await CountsAsync(challenge, resendNetwork, settings.Channel).ConfigureAwait(false);
         OtpSessionChallenge? givenUp = null;
         string? startedFrom = null;
         OtpSessionState? updated;
@@ -184,12 +186,12 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         // (a stranger holding the id cannot speak for the user's phone), and only for a send that counted at all.
         if (givenUp is { CountsForDeliveryHealth: true } && (startedFrom is null || string.Equals(startedFrom, resendNetwork, StringComparison.Ordinal)))
         {
-            await RecordAsync(givenUp.Challenge, givenUp.SentAt, OtpDeliveryOutcome.Resent).ConfigureAwait(false);
+            await RecordAsync(givenUp.Challenge, givenUp.SentAt, OtpDeliveryOutcome.Resent, givenUp.Channel).ConfigureAwait(false);
         }
 
         if (counts)
         {
-            await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent, resend: true).ConfigureAwait(false);
+            await RecordAsync(challenge, now, OtpDeliveryOutcome.Sent, settings.Channel, resend: true).ConfigureAwait(false);
         }
         return OtpSessionStartResult.Success(verificationId, challenge.ProviderName, updated.ExpiresAt);
     }
@@ -326,7 +328,7 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
 
         if (verified.CountsForDeliveryHealth)
         {
-            await RecordAsync(verified.Challenge, verified.SentAt, OtpDeliveryOutcome.Verified).ConfigureAwait(false);
+            await RecordAsync(verified.Challenge, verified.SentAt, OtpDeliveryOutcome.Verified, verified.Channel).ConfigureAwait(false);
         }
 
         return OtpVerifyResult.VerifiedFor(session.PhoneNumber, result.ProviderStatus);
@@ -357,24 +359,24 @@ internal sealed class OtpVerificationSessions(IOtpClient client, IOtpSessionStor
         clientIpAddress is not null && RequestChecks.TryCanonicalIp(clientIpAddress, out var canonical) ? SendGuardPolicy.IpKeys(canonical).Prefix : null;
 
     /// <summary>Whether a send counts in delivery health's figures (always when delivery health is off: nothing is recorded then).</summary>
-    private ValueTask<bool> CountsAsync(OtpChallenge challenge, string? network)
+    private ValueTask<bool> CountsAsync(OtpChallenge challenge, string? network, OtpChannel channel)
     {
         if (health is null || !PhoneNumber.TryParse(challenge.PhoneNumber, out var number))
         {
             return ValueTask.FromResult(true);
         }
 
-        return health.CountsAsync(challenge.ProviderName, OtpDeliveryHealthMonitor.RegionOf(number), network);
+        return health.CountsAsync(challenge.ProviderName, OtpDeliveryHealthMonitor.RegionOf(number, channel), network);
     }
 
-    private ValueTask RecordAsync(OtpChallenge challenge, DateTimeOffset sentAt, OtpDeliveryOutcome outcome, bool resend = false)
+    private ValueTask RecordAsync(OtpChallenge challenge, DateTimeOffset sentAt, OtpDeliveryOutcome outcome, OtpChannel channel, bool resend = false)
     {
         if (health is null || !PhoneNumber.TryParse(challenge.PhoneNumber, out var number))
         {
             return ValueTask.CompletedTask;
         }
 
-        return health.RecordAsync(challenge.ProviderName, OtpDeliveryHealthMonitor.RegionOf(number), sentAt, outcome, resend);
+        return health.RecordAsync(challenge.ProviderName, OtpDeliveryHealthMonitor.RegionOf(number, channel), sentAt, outcome, resend);
     }
 
     private DateTimeOffset ExpiryOf(OtpChallenge challenge, DateTimeOffset now) =>

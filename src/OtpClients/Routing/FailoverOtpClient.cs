@@ -175,7 +175,7 @@ public sealed class FailoverOtpClient : IOtpClient, IRoutedOtpClient
 
         if (DeliveryHealth is { } health)
         {
-            route = await health.OrderAsync(route, Delivery.OtpDeliveryHealthMonitor.RegionOf(phone!), alreadySent, cancellationToken).ConfigureAwait(false);
+            route = await health.OrderAsync(route, Delivery.OtpDeliveryHealthMonitor.RegionOf(phone!, request.Channel), alreadySent, cancellationToken).ConfigureAwait(false);
         }
         else if (alreadySent is { Count: > 0 } && route.Length > 1)
         {

@@ -306,6 +306,62 @@ public sealed class IdentityUIBrowserTests
         Assert.That(await status.TextContentAsync(), Does.Not.Contain("Too many codes"));
     }
 
+    [Test]
+    public async Task CallMeInstead_BothSmsPages_CallTheCodeThroughTwilioAndItSignsIn()
+    {
+        // A route of AMM (SMS only) then Twilio (SMS, calls, WhatsApp): "Call me instead" appears once a code was texted,
+        // and the call goes through Twilio; the texted code stays valid.
+        await using var twilio = await OtpClients.Emulator.OtpEmulator.StartAsync();
+        await StartAsync(
+            useAddIdentity: false,
+            "--Otp:Failover:0=Amm",
+            "--Otp:Failover:1=Twilio",
+            $"--Otp:Twilio:BaseAddress={twilio.BaseAddress}",
+            $"--Otp:Twilio:AccountSid={twilio.Credentials.TwilioAccountSid}",
+            $"--Otp:Twilio:AuthToken={twilio.Credentials.TwilioAuthToken}",
+            $"--Otp:Twilio:ServiceSid={twilio.Credentials.TwilioServiceSid}");
+        await RegisterAndLogInAsync();
+
+        await Page.GotoAsync("Identity/Account/Manage/Phone");
+        await Expect(Page.Locator("#call-me")).ToHaveCountAsync(0); // nothing sent yet
+        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 348 123 4567");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Call me instead" }).ClickAsync();
+        await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("We are calling +39 348 123 4567: the call says your code.");
+        await AssertAccessibleAsync("the phone page after a call");
+        var call = await WaitForCallAsync(twilio, 1);
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(call.Code);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("Your phone number is confirmed.");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in by SMS" }).ClickAsync();
+        await LogOutAsync();
+
+        await LogInWithPasswordAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Call me instead" }).ClickAsync();
+        await Expect(Page.Locator("#otp-status")).ToHaveTextAsync("We are calling you: the call says your code.");
+        var signInCall = await WaitForCallAsync(twilio, 2);
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(signInCall.Code);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = $"Hello {Email}!" })).ToBeVisibleAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Site.Emulator.Outbox.Messages.Select(m => m.Provider), Is.All.EqualTo("AMM"), "the texts went through AMM");
+            Assert.That(twilio.Outbox.Messages.Select(m => m.Channel), Is.All.EqualTo(OtpChannel.Voice), "the calls through Twilio");
+            Assert.That(call.Text, Does.StartWith("Your verification code is: ").And.Contains(", "), "spoken digit by digit");
+        });
+    }
+
+    private static async Task<OtpClients.Emulator.OtpEmulatorMessage> WaitForCallAsync(OtpClients.Emulator.OtpEmulator emulator, int count)
+    {
+        for (var i = 0; i < 100 && emulator.Outbox.Messages.Count(m => m.Channel == OtpChannel.Voice) < count; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        return emulator.Outbox.Messages.Where(m => m.Channel == OtpChannel.Voice).ElementAt(count - 1);
+    }
+
     /// <summary>Registers <see cref="Email"/> with the template's pages, confirms the e-mail, and logs in.</summary>
     private async Task RegisterAndLogInAsync()
     {

@@ -131,6 +131,34 @@ public sealed class ChannelTests : EmulatorFixture
     }
 
     [Test]
+    public async Task DeliveryHealth_CallsAndTextsOfAProvider_AreJudgedApart()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddOtpClient(otp =>
+        {
+            otp.UseAmm(Emulator.ConfigureAmm);
+            otp.UseTwilioVerify(Emulator.ConfigureTwilio);
+            otp.UseFailover("Amm", "Twilio");
+            otp.UseDeliveryHealth();
+        });
+        await using var provider = services.BuildServiceProvider();
+        var sessions = provider.GetRequiredService<IOtpVerificationSessions>();
+
+        var started = await sessions.StartAsync(new OtpSendRequest(Phone) { ClientIpAddress = "198.51.100.7" });
+        Clock.Advance(TimeSpan.FromSeconds(31));
+        await sessions.ResendAsync(started.VerificationId!, OtpChannel.Voice, "198.51.100.7");
+        await sessions.CheckAsync(started.VerificationId!, Emulator.Outbox.Messages.Single(m => m.Channel == OtpChannel.Voice).Code, "198.51.100.7");
+        var reports = await provider.GetRequiredService<OtpClients.Delivery.IOtpDeliveryHealth>().GetReportsAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sessions.Channels, Is.EqualTo(new[] { OtpChannel.Sms, OtpChannel.Voice, OtpChannel.WhatsApp }));
+            Assert.That(reports.Select(r => (r.ProviderName, r.RegionCode, r.Sends, r.Resent, r.Verified)), Is.EquivalentTo(new[] { ("AMM", "IT", 1L, 1L, 0L), ("Twilio", "IT/voice", 1L, 0L, 1L) }));
+        });
+    }
+
+    [Test]
     public async Task SendAsync_Voice_TagsTheSendsMetricAndSpanWithItsChannel()
     {
         using var telemetry = new TelemetryCapture();

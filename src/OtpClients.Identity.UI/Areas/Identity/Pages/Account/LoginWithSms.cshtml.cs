@@ -47,6 +47,9 @@ internal sealed class LoginWithSmsModel(OtpAccounts accounts, OtpTokenActivity a
     /// <summary>Gets whether the user can use an authenticator app instead.</summary>
     public bool CanUseAuthenticator { get; private set; }
 
+    /// <summary>Gets a value indicating whether a provider of the route can call the code ("Call me instead").</summary>
+    public bool OffersVoice => accounts.OffersVoice;
+
     public async Task<IActionResult> OnGetAsync()
     {
         var user = await accounts.GetTwoFactorUserAsync();
@@ -81,6 +84,30 @@ internal sealed class LoginWithSmsModel(OtpAccounts accounts, OtpTokenActivity a
         catch (OtpTokenProviderException ex)
         {
             StatusMessage = "We could not text your code. " + OtpUIText.Describe(ex.Error);
+        }
+
+        return RedirectToPage(new { ReturnUrl, RememberMe });
+    }
+
+    /// <summary>"Call me instead": the session's next code by a voice call, through a provider of the route that calls.</summary>
+    public async Task<IActionResult> OnPostCallAsync()
+    {
+        var user = await accounts.GetTwoFactorUserAsync();
+        if (user is null)
+        {
+            return RedirectToPage("./Login", new { ReturnUrl });
+        }
+
+        try
+        {
+            activity.NextChannel = OtpChannel.Voice;
+            await accounts.SendSignInCodeAsync(user);
+            StatusMessage = "We are calling you: the call says your code.";
+            TempData[SentKey] = true;
+        }
+        catch (OtpTokenProviderException ex)
+        {
+            StatusMessage = "We could not call you. " + OtpUIText.Describe(ex.Error);
         }
 
         return RedirectToPage(new { ReturnUrl, RememberMe });

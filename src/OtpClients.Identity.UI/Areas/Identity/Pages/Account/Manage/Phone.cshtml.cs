@@ -175,6 +175,37 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
         return RedirectToPage();
     }
 
+    /// <summary>"Call me instead": the pending number's next code by a voice call, through a provider of the route that calls.</summary>
+    public async Task<IActionResult> OnPostCallAsync()
+    {
+        var user = await accounts.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        if (TempData.Peek(PendingKey) is not string pending)
+        {
+            return RedirectToPage();
+        }
+
+        try
+        {
+            activity.NextChannel = OtpChannel.Voice;
+            await accounts.SendPhoneCodeAsync(user, pending);
+            StatusMessage = $"We are calling {Readable(pending)}: the call says your code.";
+        }
+        catch (OtpTokenProviderException ex)
+        {
+            StatusMessage = "We could not call you. " + OtpUIText.Describe(ex.Error);
+        }
+
+        return RedirectToPage();
+    }
+
+    /// <summary>Gets a value indicating whether a provider of the route can call the code ("Call me instead").</summary>
+    public bool OffersVoice => accounts.OffersVoice;
+
     public IActionResult OnPostCancel()
     {
         TempData.Remove(PendingKey);
