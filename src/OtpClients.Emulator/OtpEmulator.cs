@@ -547,7 +547,7 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
             case "/_emulator/delivery" when HttpMethods.IsPost(method):
                 if (await Http.ReadJsonAsync(context).ConfigureAwait(false) is not JsonObject deliveryNode || !TryReadDelivery(deliveryNode, out var target, out var deliveryRule))
                 {
-                    await Http.WriteJsonAsync(context, 400, new JsonObject { ["error"] = "Expected JSON: provider, mode (deliver, drop or delay), and delayMs (1 to 86400000) for delay." }).ConfigureAwait(false);
+                    await Http.WriteJsonAsync(context, 400, new JsonObject { ["error"] = "Expected JSON: provider, optionally channel (sms, voice or whatsapp), mode (deliver, drop or delay), and delayMs (1 to 86400000) for delay." }).ConfigureAwait(false);
                     return;
                 }
 
@@ -631,6 +631,22 @@ internal sealed class EmulatorRouter(EmulatorState state, CancellationToken stop
         try
         {
             provider = Http.String(node, "provider") ?? string.Empty;
+            if (provider.Trim().Length == 0)
+            {
+                return false;
+            }
+
+            var channel = Http.String(node, "channel")?.ToLowerInvariant();
+            if (channel is not null)
+            {
+                if (channel is not ("sms" or "voice" or "whatsapp"))
+                {
+                    return false;
+                }
+
+                provider = OtpEmulatorDelivery.Key(provider, channel == "voice" ? OtpChannel.Voice : channel == "whatsapp" ? OtpChannel.WhatsApp : OtpChannel.Sms);
+            }
+
             var delay = Http.Int(node, "delayMs");
             rule = Http.String(node, "mode")?.ToLowerInvariant() switch
             {

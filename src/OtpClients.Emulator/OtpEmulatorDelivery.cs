@@ -110,9 +110,50 @@ public sealed class OtpEmulatorDelivery
     }
 
     /// <summary>Stamps a message with its provider's delivery.</summary>
+    /// <summary>Gets the rule of a provider's channel: the channel's own rule (set with <see cref="Set(string, OtpChannel, OtpEmulatorDeliveryRule)"/>), else the provider's.</summary>
+    /// <param name="provider">The provider's name.</param>
+    /// <param name="channel">The channel.</param>
+    /// <returns>The rule in force.</returns>
+    public OtpEmulatorDeliveryRule Of(string provider, OtpChannel channel)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return rules.TryGetValue(Key(provider, channel), out var rule) ? rule : Of(provider);
+    }
+
+    /// <summary>Sets how one channel of a provider reaches the phone (a call dropped while its texts arrive, say); the provider's own rule covers its other channels.</summary>
+    /// <param name="provider">The provider's name.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="rule">The rule; <see cref="OtpEmulatorDeliveryRule.Immediate"/> removes the channel's own rule.</param>
+    public void Set(string provider, OtpChannel channel, OtpEmulatorDeliveryRule rule)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(provider);
+        Set(Key(provider, channel), rule);
+    }
+
+    /// <summary>Drops one channel of a provider silently (see <see cref="Set(string, OtpChannel, OtpEmulatorDeliveryRule)"/>).</summary>
+    /// <param name="provider">The provider's name.</param>
+    /// <param name="channel">The channel.</param>
+    public void Drop(string provider, OtpChannel channel) => Set(provider, channel, new OtpEmulatorDeliveryRule(OtpEmulatorDeliveryMode.Drop));
+
+    /// <summary>Delivers one channel of a provider at once again.</summary>
+    /// <param name="provider">The provider's name.</param>
+    /// <param name="channel">The channel.</param>
+    public void Deliver(string provider, OtpChannel channel) => Set(provider, channel, OtpEmulatorDeliveryRule.Immediate);
+
+    /// <summary>The key of a channel's rule in <see cref="Rules"/>: <c>Twilio/voice</c>.</summary>
+    /// <param name="provider">The provider's name.</param>
+    /// <param name="channel">The channel.</param>
+    /// <returns>The key.</returns>
+    public static string Key(string provider, OtpChannel channel) => provider + "/" + channel switch
+    {
+        OtpChannel.Voice => "voice",
+        OtpChannel.WhatsApp => "whatsapp",
+        _ => "sms",
+    };
+
     internal OtpEmulatorMessage Apply(OtpEmulatorMessage message)
     {
-        var rule = Of(message.Provider);
+        var rule = Of(message.Provider, message.Channel);
         return rule.Mode switch
         {
             OtpEmulatorDeliveryMode.Drop => message with { Delivery = OtpEmulatorDeliveryMode.Drop, DeliveredAt = null },

@@ -3,6 +3,7 @@
 "use strict";
 
 const providers = ["AMM", "iP1", "99digital", "Twilio"];
+const channelProviders = ["Twilio"]; // the providers that also call and send WhatsApp
 const seen = new Set();
 let messages = [];
 let faults = [];
@@ -118,18 +119,29 @@ function renderFaults() {
   }
 }
 
+const channelNames = { sms: "SMS", voice: "Calls", whatsapp: "WhatsApp" };
+const ruleOf = (key) => Object.entries(deliveries).find(([name]) => name.toLowerCase() === key.toLowerCase());
+
 function renderDeliveries() {
   for (const provider of providers) {
     const form = document.querySelector(`form.delivery[data-provider="${provider}"]`);
-    const rule = Object.entries(deliveries).find(([name]) => name.toLowerCase() === provider.toLowerCase());
+    const selected = form.elements.channel ? form.elements.channel.value : "";
+    const rule = ruleOf(selected ? `${provider}/${selected}` : provider);
     const state = form.querySelector(".delivery-state");
     const mode = rule ? rule[1].mode : "deliver";
     state.classList.toggle("active", mode !== "deliver");
     state.textContent = mode === "drop" ? "Dropping every message silently."
       : mode === "delay" ? `Delaying every message by ${Math.round(rule[1].delayMs / 1000)} s.`
       : "Messages reach the phone at once.";
+    // A channel's own rule (Twilio's calls dropped while its texts arrive) is said after the provider's.
+    const channels = Object.entries(deliveries).filter(([name]) => name.toLowerCase().startsWith(provider.toLowerCase() + "/"));
+    for (const [name, r] of channels) {
+      const channel = channelNames[name.split("/")[1]] || name;
+      state.textContent += r.mode === "drop" ? ` ${channel}: dropped silently.` : ` ${channel}: delayed by ${Math.round(r.delayMs / 1000)} s.`;
+      state.classList.add("active");
+    }
     // The controls show the mode in force, so that Apply without a change keeps it (unless the user is editing them).
-    if (!form.contains(document.activeElement)) {
+    if (document.activeElement !== form.elements.mode && document.activeElement !== form.elements.delaySeconds) {
       form.elements.mode.value = mode;
       if (mode === "delay") form.elements.delaySeconds.value = String(Math.round(rule[1].delayMs / 1000));
     }
@@ -144,11 +156,14 @@ function buildDeliveryForms() {
     form.dataset.provider = provider;
     form.setAttribute("aria-label", `Delivery of ${provider}`);
     form.querySelector("legend").textContent = provider;
+    if (!channelProviders.includes(provider)) form.querySelector("label.channel").remove(); // SMS only
+    else form.elements.channel.addEventListener("change", renderDeliveries);
     for (const input of form.querySelectorAll("input, select")) input.id = `${provider}-delivery-${input.name}`;
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = new FormData(form);
       const rule = { provider, mode: data.get("mode") };
+      if (data.get("channel")) rule.channel = data.get("channel");
       if (rule.mode === "delay") rule.delayMs = Math.min(Math.max(Number(data.get("delaySeconds") || 30), 1), 86400) * 1000;
       await api("/_emulator/delivery", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
       await refresh();

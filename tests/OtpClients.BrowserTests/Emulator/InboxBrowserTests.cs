@@ -46,6 +46,7 @@ public sealed partial class InboxBrowserTests
             o.CircuitBreaker.Enabled = false;
         }));
         collection.AddOtpClient("99digital", otp => otp.UseNinetyNineDigital(emulator.ConfigureNinetyNineDigital));
+        collection.AddOtpClient("Twilio", otp => otp.UseTwilioVerify(emulator.ConfigureTwilio));
         services = collection.BuildServiceProvider();
         opened = await BrowserPage.OpenAsync(emulator.BaseAddress);
         await Page.GotoAsync("/");
@@ -192,6 +193,30 @@ public sealed partial class InboxBrowserTests
             Assert.That(styles[1], Is.EqualTo(styles[0]), "the Delivery boxes look like the Fault boxes");
             Assert.That(await Page.Locator(".lede").TextContentAsync(), Does.Contain("Twilio"));
         });
+    }
+
+    [Test]
+    public async Task Delivery_TwilioCallsDroppedOnThePage_CallsAreDroppedAndTextsArrive()
+    {
+        var twilio = Page.GetByRole(AriaRole.Form, new() { Name = "Delivery of Twilio" });
+        await Expect(Page.GetByRole(AriaRole.Form, new() { Name = "Delivery of AMM" }).GetByLabel("Channel")).ToHaveCountAsync(0);
+        await twilio.GetByLabel("Channel").SelectOptionAsync("voice");
+        await twilio.GetByLabel("Messages").SelectOptionAsync("drop");
+        await twilio.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(twilio.Locator(".delivery-state")).ToContainTextAsync("Calls: dropped silently.");
+
+        var client = Client("Twilio");
+        var called = await client.SendAsync(new OtpSendRequest(Phone) { Channel = OtpChannel.Voice });
+        var texted = await client.SendAsync(new OtpSendRequest("+393489876543"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(called.IsSuccess && texted.IsSuccess, Is.True, $"{called} {texted}");
+            Assert.That(Emulator.Delivery.Of("Twilio", OtpChannel.Voice).Mode, Is.EqualTo(OtpEmulatorDeliveryMode.Drop));
+            Assert.That(Emulator.Outbox.LastFor(Phone)!.Delivery, Is.EqualTo(OtpEmulatorDeliveryMode.Drop), "the call");
+            Assert.That(Emulator.Outbox.LastFor("+393489876543")!.Delivery, Is.EqualTo(OtpEmulatorDeliveryMode.Deliver), "the text");
+        });
+        await Expect(Message(Emulator.Outbox.LastFor(Phone)!.Code).Locator(".encoding")).ToHaveTextAsync("Voice call: the code spoken digit by digit");
     }
 
     [Test]

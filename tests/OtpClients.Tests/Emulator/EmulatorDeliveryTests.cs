@@ -82,10 +82,29 @@ public sealed class EmulatorDeliveryTests : EmulatorFixture
         });
     }
 
+    [Test]
+    public async Task PostDelivery_OneChannelOfAProvider_DropsItsCallsAndKeepsItsTexts()
+    {
+        using var http = Http();
+        using var drop = await http.PostAsJsonAsync("_emulator/delivery", new { provider = "Twilio", channel = "voice", mode = "drop" });
+        var listed = await http.GetFromJsonAsync<JsonObject>("_emulator/delivery");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(drop.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+            Assert.That((string)listed!["Twilio/voice"]!["mode"]!, Is.EqualTo("drop"));
+            Assert.That(Emulator.Delivery.Of("Twilio", OtpChannel.Voice).Mode, Is.EqualTo(OtpEmulatorDeliveryMode.Drop));
+            Assert.That(Emulator.Delivery.Of("Twilio", OtpChannel.Sms), Is.EqualTo(OtpEmulatorDeliveryRule.Immediate));
+            Assert.That(Emulator.Delivery.Of("Twilio"), Is.EqualTo(OtpEmulatorDeliveryRule.Immediate));
+        });
+    }
+
     [TestCase("{\"provider\":\"AMM\",\"mode\":\"lose\"}")]
     [TestCase("{\"provider\":\"AMM\",\"mode\":\"delay\"}")]
     [TestCase("{\"provider\":\"AMM\",\"mode\":\"delay\",\"delayMs\":0}")]
     [TestCase("{\"mode\":\"drop\"}")]
+    [TestCase("{\"provider\":\"Twilio\",\"channel\":\"email\",\"mode\":\"drop\"}")]
+    [TestCase("{\"channel\":\"voice\",\"mode\":\"drop\"}")]
     [TestCase("[]")]
     public async Task PostDelivery_Malformed_Is400NamingTheFields(string body)
     {
@@ -94,7 +113,7 @@ public sealed class EmulatorDeliveryTests : EmulatorFixture
         Assert.Multiple(async () =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("provider, mode"));
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("provider, optionally channel (sms, voice or whatsapp), mode"));
             Assert.That(Emulator.Delivery.Rules, Is.Empty);
         });
     }
