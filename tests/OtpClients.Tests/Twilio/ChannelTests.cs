@@ -159,6 +159,44 @@ public sealed class ChannelTests : EmulatorFixture
     }
 
     [Test]
+    public async Task Guard_CallsCountAsSendsAndPremiumNumbersAreNotCalled()
+    {
+        // Voice pumping to premium numbers is a known fraud: the number-type rules apply to calls, and a call spends the
+        // number's budget like a text.
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddOtpClient(otp =>
+        {
+            otp.UseAmm(Emulator.ConfigureAmm);
+            otp.UseTwilioVerify(Emulator.ConfigureTwilio);
+            otp.UseFailover("Amm", "Twilio");
+            otp.UseSendGuard(g =>
+            {
+                g.Cooldown = TimeSpan.Zero;
+                g.MaxSendsPerNumber = 2;
+            });
+        });
+        await using var provider = services.BuildServiceProvider();
+        var sessions = provider.GetRequiredService<IOtpVerificationSessions>();
+        var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
+        var premium = util.Format(util.GetExampleNumberForType("IT", PhoneNumbers.PhoneNumberType.PREMIUM_RATE), PhoneNumbers.PhoneNumberFormat.E164);
+
+        var started = await sessions.StartAsync(new OtpSendRequest(Phone));
+        var called = await sessions.ResendAsync(started.VerificationId!, OtpChannel.Voice);
+        var thirdCall = await sessions.ResendAsync(started.VerificationId!, OtpChannel.Voice);
+        var premiumCall = await sessions.StartAsync(new OtpSendRequest(premium) { Channel = OtpChannel.Voice });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(called.IsSuccess, Is.True, called.ToString());
+            Assert.That(thirdCall.Error?.ProviderCode, Is.EqualTo(OtpClients.Guard.OtpGuardRules.Number), "the text and the call spent the number's budget of 2");
+            Assert.That(premiumCall.Error?.Code, Is.EqualTo(OtpErrorCode.Blocked), premiumCall.ToString());
+            Assert.That(premiumCall.Error?.ProviderCode, Is.EqualTo(OtpClients.Guard.OtpGuardRules.BlockedNumberType));
+            Assert.That(Emulator.Outbox.Messages, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task SendAsync_Voice_TagsTheSendsMetricAndSpanWithItsChannel()
     {
         using var telemetry = new TelemetryCapture();
