@@ -31,6 +31,10 @@ internal static class OtpUIText
 
     private const string InternationalExample = "+972 52 555 0001";
 
+    /// <summary>A stored number as its owner reads it (<c>+39 348 123 4567</c>), or <see langword="null"/> without one.</summary>
+    public static string? Readable(string? e164) =>
+        e164 is not null && PhoneNumber.TryParse(e164, out var number) ? number.ToInternationalFormat() : e164;
+
     private static string Seconds(TimeSpan wait)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));

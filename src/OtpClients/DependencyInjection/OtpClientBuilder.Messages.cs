@@ -66,21 +66,31 @@ public sealed partial class OtpClientBuilder
     }
 
     /// <summary>
-    /// The factory of a provider as the route sees it: behind the channel check (a channel it does not offer is
-    /// NotSupported with no HTTP call), then behind the message layer when <see cref="UseMessages"/> is on.
+    /// The factory of a provider as the route sees it: behind the message layer when <see cref="UseMessages"/> is on, and
+    /// behind the channel check (a channel it does not offer is NotSupported with no HTTP call) unless the provider is one
+    /// of the built-in three (they refuse other channels themselves, and a registration of one of them alone keeps
+    /// resolving its own client type) or offers every channel.
     /// </summary>
     private Func<IServiceProvider, IOtpClient> WithMessages(ProviderRegistration provider)
     {
         var channels = provider.Descriptor.Channels;
-        if (!messages)
+        var builtIn = ReferenceEquals(provider.Descriptor, AmmOtpClientBuilderExtensions.Descriptor) || ReferenceEquals(provider.Descriptor, Ip1OtpClientBuilderExtensions.Descriptor) || ReferenceEquals(provider.Descriptor, NinetyNineDigitalOtpClientBuilderExtensions.Descriptor);
+        var checksChannels = builtIn || Enum.GetValues<OtpChannel>().All(channels.Contains);
+        Func<IServiceProvider, IOtpClient> factory = provider.Factory;
+        if (messages)
         {
-            return sp => new OtpClients.Failover.ChannelOtpClient(provider.Factory(sp), channels);
+            var optionsName = OptionsName;
+            var path = messagesPath;
+            var inner = factory;
+            factory = sp => new MessagingOtpClient(inner(sp), new OtpMessageComposer(sp.GetRequiredService<IOptionsMonitor<OtpMessageOptions>>().Get(optionsName), path));
         }
 
-        var optionsName = OptionsName;
-        var path = messagesPath;
-        return sp => new OtpClients.Failover.ChannelOtpClient(
-            new MessagingOtpClient(provider.Factory(sp), new OtpMessageComposer(sp.GetRequiredService<IOptionsMonitor<OtpMessageOptions>>().Get(optionsName), path)),
-            channels);
+        if (checksChannels)
+        {
+            return factory;
+        }
+
+        var unchecked_ = factory;
+        return sp => new OtpClients.Failover.ChannelOtpClient(unchecked_(sp), channels);
     }
 }

@@ -16,6 +16,10 @@ internal static class RequestChecks
 
     public static OtpError NotSupported(string message) => new(OtpErrorCode.NotSupported, message);
 
+    /// <summary>The refusal of a channel an SMS-only provider does not offer (a route then moves on to one that does).</summary>
+    public static OtpError? SmsOnly(OtpSendRequest request, string provider) =>
+        request.Channel == OtpChannel.Sms ? null : NotSupported($"{provider} does not offer {Failover.ChannelOtpClient.Describe(request.Channel)}; it offers SMS.");
+
     /// <summary>Parses the recipient; the error names <see cref="OtpSendRequest.PhoneNumber"/>.</summary>
     public static OtpError? ParsePhone(string? phone, out PhoneNumber? number, string field = nameof(OtpSendRequest.PhoneNumber)) =>
         PhoneNumber.TryParse(phone, out number, out var error) ? null : new OtpError(OtpErrorCode.InvalidPhoneNumber, $"{field}: {error}");

@@ -158,12 +158,7 @@ public sealed class IdentityUIBrowserTests
         // phone to a number of theirs (the page already refused to remove it). Now the change needs the password.
         await StartAsync(useAddIdentity: false);
         await RegisterAndLogInAsync();
-        await Page.GotoAsync("Identity/Account/Manage/Phone");
-        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 348 123 4567");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
-        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(await Site.CodeAsync(Phone, 1));
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in by SMS" }).ClickAsync();
+        await AddPhoneWithSmsTwoFactorAsync();
         await Expect(Page.Locator("#two-factor-state")).ToContainTextAsync("On");
         const string Theirs = "+393489999999";
 
@@ -288,12 +283,7 @@ public sealed class IdentityUIBrowserTests
     {
         await StartAsync(useAddIdentity: false, "--Otp:SendGuard:Cooldown=00:00:30");
         await RegisterAndLogInAsync();
-        await Page.GotoAsync("Identity/Account/Manage/Phone");
-        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 348 123 4567");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
-        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(await Site.CodeAsync(Phone, 1));
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in by SMS" }).ClickAsync();
+        await AddPhoneWithSmsTwoFactorAsync();
         await LogOutAsync();
         await LogInWithPasswordAsync();
 
@@ -360,6 +350,17 @@ public sealed class IdentityUIBrowserTests
         }
 
         return emulator.Outbox.Messages.Where(m => m.Channel == OtpChannel.Voice).ElementAt(count - 1);
+    }
+
+    /// <summary>Adds <see cref="Phone"/> on "Phone and SMS", confirms it with the texted code, and turns SMS two-factor on.</summary>
+    private async Task AddPhoneWithSmsTwoFactorAsync()
+    {
+        await Page.GotoAsync("Identity/Account/Manage/Phone");
+        await Page.GetByLabel("Phone number", new() { Exact = true }).FillAsync("+39 348 123 4567");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Text me a code" }).ClickAsync();
+        await Page.GetByLabel("Code", new() { Exact = true }).FillAsync(await Site.CodeAsync(Phone, 1));
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in by SMS" }).ClickAsync();
     }
 
     /// <summary>Registers <see cref="Email"/> with the template's pages, confirms the e-mail, and logs in.</summary>

@@ -11,18 +11,29 @@ public sealed class ChannelTests : EmulatorFixture
 {
     private const string Phone = "+393481234567";
 
-    private ServiceProvider Build(params string[] route)
+    /// <summary>AMM and Twilio on the emulator, in <paramref name="route"/>'s order (AMM first by default).</summary>
+    private ServiceProvider Build(params string[] route) => Build(otp =>
+    {
+        otp.UseAmm(Emulator.ConfigureAmm);
+        otp.UseTwilioVerify(Emulator.ConfigureTwilio);
+        otp.UseFailover(route.Length == 0 ? ["Amm", "Twilio"] : route);
+    });
+
+    /// <summary>An app on the emulator's clock, configured by <paramref name="configure"/>.</summary>
+    private ServiceProvider Build(Action<OtpClientBuilder> configure)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddOtpClient(otp =>
-        {
-            otp.UseAmm(Emulator.ConfigureAmm);
-            otp.UseTwilioVerify(Emulator.ConfigureTwilio);
-            otp.UseFailover(route.Length == 0 ? ["Amm", "Twilio"] : route);
-        });
+        services.AddOtpClient(configure);
         return services.BuildServiceProvider();
     }
+
+    private void AssertNotSupportedWithoutHttp(OtpSendResult sent, string message) => Assert.Multiple(() =>
+    {
+        Assert.That(sent.Error?.Code, Is.EqualTo(OtpErrorCode.NotSupported));
+        Assert.That(sent.Error?.Message, Does.Contain(message));
+        Assert.That(Emulator.Outbox.Messages, Is.Empty);
+    });
 
     [TestCase(OtpChannel.Voice, OtpChannel.Voice, "Your verification code is: {0}.")]
     [TestCase(OtpChannel.WhatsApp, OtpChannel.WhatsApp, "Your verification code is: {1}")]
@@ -45,41 +56,26 @@ public sealed class ChannelTests : EmulatorFixture
     [Test]
     public async Task SendAsync_VoiceOnARouteOfSmsProviders_IsNotSupportedBeforeAnyHttpCall()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(Clock);
-        services.AddOtpClient(otp =>
+        await using var provider = Build(otp =>
         {
             otp.UseAmm(Emulator.ConfigureAmm);
             otp.UseIp1(Emulator.ConfigureIp1);
             otp.UseFailover("Amm", "Ip1");
         });
-        await using var provider = services.BuildServiceProvider();
 
         var sent = await provider.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest(Phone) { Channel = OtpChannel.Voice });
 
-        Assert.Multiple(() =>
-        {
-            Assert.That(sent.Error?.Code, Is.EqualTo(OtpErrorCode.NotSupported));
-            Assert.That(sent.Error?.Message, Does.Contain("does not offer voice calls"));
-            Assert.That(Emulator.Outbox.Messages, Is.Empty);
-        });
+        AssertNotSupportedWithoutHttp(sent, "does not offer voice calls");
     }
 
     [Test]
     public async Task SendAsync_SingleSmsProviderAskedForWhatsApp_IsNotSupportedNamingIt()
     {
-        var services = new ServiceCollection();
-        services.AddOtpClient(otp => otp.UseAmm(Emulator.ConfigureAmm));
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = Build(otp => otp.UseAmm(Emulator.ConfigureAmm));
 
         var sent = await provider.GetRequiredService<IOtpClient>().SendAsync(new OtpSendRequest(Phone) { Channel = OtpChannel.WhatsApp });
 
-        Assert.Multiple(() =>
-        {
-            Assert.That(sent.Error?.Code, Is.EqualTo(OtpErrorCode.NotSupported));
-            Assert.That(sent.Error?.Message, Is.EqualTo("AMM does not offer WhatsApp; it offers SMS."));
-            Assert.That(Emulator.Outbox.Messages, Is.Empty);
-        });
+        AssertNotSupportedWithoutHttp(sent, "AMM does not offer WhatsApp; it offers SMS.");
     }
 
     [Test]
@@ -133,16 +129,13 @@ public sealed class ChannelTests : EmulatorFixture
     [Test]
     public async Task DeliveryHealth_CallsAndTextsOfAProvider_AreJudgedApart()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(Clock);
-        services.AddOtpClient(otp =>
+        await using var provider = Build(otp =>
         {
             otp.UseAmm(Emulator.ConfigureAmm);
             otp.UseTwilioVerify(Emulator.ConfigureTwilio);
             otp.UseFailover("Amm", "Twilio");
             otp.UseDeliveryHealth();
         });
-        await using var provider = services.BuildServiceProvider();
         var sessions = provider.GetRequiredService<IOtpVerificationSessions>();
 
         var started = await sessions.StartAsync(new OtpSendRequest(Phone) { ClientIpAddress = "198.51.100.7" });
@@ -163,9 +156,7 @@ public sealed class ChannelTests : EmulatorFixture
     {
         // Voice pumping to premium numbers is a known fraud: the number-type rules apply to calls, and a call spends the
         // number's budget like a text.
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(Clock);
-        services.AddOtpClient(otp =>
+        await using var provider = Build(otp =>
         {
             otp.UseAmm(Emulator.ConfigureAmm);
             otp.UseTwilioVerify(Emulator.ConfigureTwilio);
@@ -176,7 +167,6 @@ public sealed class ChannelTests : EmulatorFixture
                 g.MaxSendsPerNumber = 2;
             });
         });
-        await using var provider = services.BuildServiceProvider();
         var sessions = provider.GetRequiredService<IOtpVerificationSessions>();
         var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
         var premium = util.Format(util.GetExampleNumberForType("IT", PhoneNumbers.PhoneNumberType.PREMIUM_RATE), PhoneNumbers.PhoneNumberFormat.E164);

@@ -378,6 +378,12 @@ public sealed class AmmOtpClient : IOtpClient, OtpClients.Messages.IOtpMessageSe
     {
         form = null!;
         timeToLive = default;
+        if (RequestChecks.SmsOnly(request, ProviderName) is { } channelError)
+        {
+            phone = null!;
+            return channelError;
+        }
+
         if (RequestChecks.ParsePhone(request.PhoneNumber, out var parsed) is { } phoneError)
         {
             phone = null!;

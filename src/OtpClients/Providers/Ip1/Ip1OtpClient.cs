@@ -363,6 +363,12 @@ public sealed class Ip1OtpClient : IOtpClient, OtpClients.Messages.IOtpMessageSe
     {
         body = null!;
         timeToLive = null;
+        if (RequestChecks.SmsOnly(request, ProviderName) is { } channelError)
+        {
+            phone = null!;
+            return channelError;
+        }
+
         if (RequestChecks.ParsePhone(request.PhoneNumber, out var parsed) is { } phoneError)
         {
             phone = null!;

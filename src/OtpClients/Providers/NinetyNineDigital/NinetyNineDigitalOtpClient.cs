@@ -258,6 +258,12 @@ public sealed class NinetyNineDigitalOtpClient : IOtpClient, OtpClients.Messages
     {
         local = from = null!;
         message = defaultMessage;
+        if (RequestChecks.SmsOnly(request, ProviderName) is { } channelError)
+        {
+            phone = null!;
+            return channelError;
+        }
+
         if (RequestChecks.ParsePhone(request.PhoneNumber, out var parsed) is { } phoneError)
         {
             phone = null!;

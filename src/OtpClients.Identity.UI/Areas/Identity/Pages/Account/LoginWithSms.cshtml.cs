@@ -67,30 +67,15 @@ internal sealed class LoginWithSmsModel(OtpAccounts accounts, OtpTokenActivity a
         return Page();
     }
 
-    public async Task<IActionResult> OnPostSendAsync()
-    {
-        var user = await accounts.GetTwoFactorUserAsync();
-        if (user is null)
-        {
-            return RedirectToPage("./Login", new { ReturnUrl });
-        }
-
-        try
-        {
-            await accounts.SendSignInCodeAsync(user); // again: the same session, sent through another provider when there is one
-            StatusMessage = TempData.Peek(SentKey) is true ? "We sent a new code." : "We texted you a code.";
-            TempData[SentKey] = true;
-        }
-        catch (OtpTokenProviderException ex)
-        {
-            StatusMessage = "We could not text your code. " + OtpUIText.Describe(ex.Error);
-        }
-
-        return RedirectToPage(new { ReturnUrl, RememberMe });
-    }
+    public Task<IActionResult> OnPostSendAsync() =>
+        SendAsync(null, () => TempData.Peek(SentKey) is true ? "We sent a new code." : "We texted you a code.", "We could not text your code. "); // again: the same session, sent through another provider when there is one
 
     /// <summary>"Call me instead": the session's next code by a voice call, through a provider of the route that calls.</summary>
-    public async Task<IActionResult> OnPostCallAsync()
+    public Task<IActionResult> OnPostCallAsync() =>
+        SendAsync(OtpChannel.Voice, () => "We are calling you: the call says your code.", "We could not call you. ");
+
+    /// <summary>Sends the sign-in code (through <paramref name="channel"/> when set), and says so.</summary>
+    private async Task<IActionResult> SendAsync(OtpChannel? channel, Func<string> done, string failed)
     {
         var user = await accounts.GetTwoFactorUserAsync();
         if (user is null)
@@ -100,14 +85,14 @@ internal sealed class LoginWithSmsModel(OtpAccounts accounts, OtpTokenActivity a
 
         try
         {
-            activity.NextChannel = OtpChannel.Voice;
+            activity.NextChannel = channel;
             await accounts.SendSignInCodeAsync(user);
-            StatusMessage = "We are calling you: the call says your code.";
+            StatusMessage = done();
             TempData[SentKey] = true;
         }
         catch (OtpTokenProviderException ex)
         {
-            StatusMessage = "We could not call you. " + OtpUIText.Describe(ex.Error);
+            StatusMessage = failed + OtpUIText.Describe(ex.Error);
         }
 
         return RedirectToPage(new { ReturnUrl, RememberMe });

@@ -36,7 +36,7 @@ internal sealed class IndexModel(OtpAccounts accounts) : PageModel
 
         Username = await accounts.GetUserNameAsync(user);
         State = await accounts.GetStateAsync(user);
-        Phone = State.PhoneNumber is { } stored && PhoneNumber.TryParse(stored, out var number) ? number.ToInternationalFormat() : State.PhoneNumber;
+        Phone = OtpUIText.Readable(State.PhoneNumber);
         return Page();
     }
 }

@@ -114,7 +114,15 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostResendAsync()
+    public Task<IActionResult> OnPostResendAsync() =>
+        SendAgainAsync(null, _ => "We sent a new code.", string.Empty); // the same session: sent again, through another provider when there is one
+
+    /// <summary>"Call me instead": the pending number's next code by a voice call, through a provider of the route that calls.</summary>
+    public Task<IActionResult> OnPostCallAsync() =>
+        SendAgainAsync(OtpChannel.Voice, pending => $"We are calling {Readable(pending)}: the call says your code.", "We could not call you. ");
+
+    /// <summary>A new code for the pending number (through <paramref name="channel"/> when set), and what to tell the user.</summary>
+    private async Task<IActionResult> SendAgainAsync(OtpChannel? channel, Func<string, string> done, string failed)
     {
         var user = await accounts.GetUserAsync(User);
         if (user is null)
@@ -129,12 +137,13 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
 
         try
         {
-            await accounts.SendPhoneCodeAsync(user, pending); // the same session: sent again, through another provider when there is one
-            StatusMessage = "We sent a new code.";
+            activity.NextChannel = channel;
+            await accounts.SendPhoneCodeAsync(user, pending);
+            StatusMessage = done(pending);
         }
         catch (OtpTokenProviderException ex)
         {
-            StatusMessage = OtpUIText.Describe(ex.Error);
+            StatusMessage = failed + OtpUIText.Describe(ex.Error);
         }
 
         return RedirectToPage();
@@ -172,34 +181,6 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
 
         TempData.Remove(PendingKey);
         StatusMessage = "Your phone number is confirmed.";
-        return RedirectToPage();
-    }
-
-    /// <summary>"Call me instead": the pending number's next code by a voice call, through a provider of the route that calls.</summary>
-    public async Task<IActionResult> OnPostCallAsync()
-    {
-        var user = await accounts.GetUserAsync(User);
-        if (user is null)
-        {
-            return Challenge();
-        }
-
-        if (TempData.Peek(PendingKey) is not string pending)
-        {
-            return RedirectToPage();
-        }
-
-        try
-        {
-            activity.NextChannel = OtpChannel.Voice;
-            await accounts.SendPhoneCodeAsync(user, pending);
-            StatusMessage = $"We are calling {Readable(pending)}: the call says your code.";
-        }
-        catch (OtpTokenProviderException ex)
-        {
-            StatusMessage = "We could not call you. " + OtpUIText.Describe(ex.Error);
-        }
-
         return RedirectToPage();
     }
 
@@ -279,7 +260,7 @@ internal sealed class PhoneModel(OtpAccounts accounts, OtpTokenActivity activity
         };
     }
 
-    private static string Readable(string e164) => PhoneNumber.TryParse(e164, out var number) ? number.ToInternationalFormat() : e164;
+    private static string Readable(string e164) => OtpUIText.Readable(e164)!;
 
     private async Task LoadAsync(object user)
     {

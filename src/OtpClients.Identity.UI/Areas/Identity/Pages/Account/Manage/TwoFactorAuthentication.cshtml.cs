@@ -34,7 +34,7 @@ internal sealed class TwoFactorAuthenticationModel(OtpAccounts accounts) : PageM
         }
 
         State = await accounts.GetStateAsync(user);
-        Phone = State.PhoneNumber is { } stored && PhoneNumber.TryParse(stored, out var number) ? number.ToInternationalFormat() : State.PhoneNumber;
+        Phone = OtpUIText.Readable(State.PhoneNumber);
         IsMachineRemembered = await accounts.IsMachineRememberedAsync(user);
         return Page();
     }
