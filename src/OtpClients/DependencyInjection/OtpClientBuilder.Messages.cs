@@ -67,15 +67,14 @@ public sealed partial class OtpClientBuilder
 
     /// <summary>
     /// The factory of a provider as the route sees it: behind the message layer when <see cref="UseMessages"/> is on, and
-    /// behind the channel check (a channel it does not offer is NotSupported with no HTTP call) unless the provider is one
-    /// of the built-in three (they refuse other channels themselves, and a registration of one of them alone keeps
-    /// resolving its own client type) or offers every channel.
+    /// behind the channel check (a channel it does not offer is NotSupported with no HTTP call) unless its descriptor says
+    /// it refuses other channels itself (<see cref="OtpProviderDescriptor.RefusesOtherChannels"/>: then a registration of
+    /// it alone keeps resolving its own client type) or it offers every channel.
     /// </summary>
     private Func<IServiceProvider, IOtpClient> WithMessages(ProviderRegistration provider)
     {
         var channels = provider.Descriptor.Channels;
-        var builtIn = ReferenceEquals(provider.Descriptor, AmmOtpClientBuilderExtensions.Descriptor) || ReferenceEquals(provider.Descriptor, Ip1OtpClientBuilderExtensions.Descriptor) || ReferenceEquals(provider.Descriptor, NinetyNineDigitalOtpClientBuilderExtensions.Descriptor);
-        var checksChannels = builtIn || Enum.GetValues<OtpChannel>().All(channels.Contains);
+        var checksChannels = provider.Descriptor.RefusesOtherChannels || Enum.GetValues<OtpChannel>().All(channels.Contains);
         Func<IServiceProvider, IOtpClient> factory = provider.Factory;
         if (messages)
         {

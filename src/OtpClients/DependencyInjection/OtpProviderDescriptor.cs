@@ -78,6 +78,14 @@ public sealed class OtpProviderDescriptor
     /// </summary>
     public IReadOnlyList<OtpClients.OtpChannel> Channels { get; init; } = [OtpClients.OtpChannel.Sms];
 
+    /// <summary>
+    /// Gets a value indicating whether the provider's client itself refuses, with
+    /// <see cref="OtpClients.OtpErrorCode.NotSupported"/> and no HTTP call, a send for a channel it does not offer. When it
+    /// does not (the default), the SDK puts a check in front of it, and a registration of it alone then resolves
+    /// <see cref="OtpClients.IOtpClient"/> as that check rather than as the provider's own client type.
+    /// </summary>
+    public bool RefusesOtherChannels { get; init; }
+
     /// <summary>Tells whether a name (case-insensitive, trimmed) designates this provider: its name, its section name or an alias.</summary>
     /// <param name="name">A name from code or configuration.</param>
     /// <returns><see langword="true"/> when it designates this provider.</returns>

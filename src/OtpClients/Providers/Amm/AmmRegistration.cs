@@ -17,6 +17,7 @@ public static class AmmOtpClientBuilderExtensions
     /// </summary>
     public static OtpProviderDescriptor Descriptor { get; } = new(OtpProviderNames.Amm, "Amm", static (otp, section) => otp.UseAmm(section))
     {
+        RefusesOtherChannels = true, // SMS only: its client refuses other channels (RequestChecks.SmsOnly)
         NativePlaceholders = [AmmMessageTemplateExtensions.NativePlaceholder],
         RecordsTelemetry = true,
     };

@@ -17,6 +17,7 @@ public static class Ip1OtpClientBuilderExtensions
     /// </summary>
     public static OtpProviderDescriptor Descriptor { get; } = new(OtpProviderNames.Ip1, "Ip1", static (otp, section) => otp.UseIp1(section))
     {
+        RefusesOtherChannels = true, // SMS only: its client refuses other channels (RequestChecks.SmsOnly)
         NativePlaceholders = [Ip1MessageTemplateExtensions.NativePlaceholder],
         RecordsTelemetry = true,
     };

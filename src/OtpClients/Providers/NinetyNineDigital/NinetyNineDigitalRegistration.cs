@@ -17,6 +17,7 @@ public static class NinetyNineDigitalOtpClientBuilderExtensions
     /// </summary>
     public static OtpProviderDescriptor Descriptor { get; } = new(OtpProviderNames.NinetyNineDigital, "NinetyNineDigital", static (otp, section) => otp.UseNinetyNineDigital(section))
     {
+        RefusesOtherChannels = true, // SMS only: its client refuses other channels (RequestChecks.SmsOnly)
         NativePlaceholders = [NinetyNineDigitalMessageTemplateExtensions.NativePlaceholder],
         RecordsTelemetry = true,
         ChecksByPhoneNumber = true, // its check takes the number and the code; the challenge id is not sent
